@@ -1,0 +1,1 @@
+"""HTTP routes of the customers service and their response models."""

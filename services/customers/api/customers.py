@@ -1,0 +1,51 @@
+"""Routes: /customers and /customers/stats."""
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from services.customers.api.deps import correlation_id, get_deps
+from services.customers.api.models import CustomerPublic, CustomerStats, Page
+from services.customers.domain.customers import CustomerCreate, CustomerUpdate
+from services.customers.domain.queries import CustomerQuery
+from services.customers.handlers import profiles, stats
+from services.customers.handlers.deps import Deps
+from shared.money import to_units
+
+router = APIRouter(prefix="/customers", tags=["customers"])
+DepsDep = Annotated[Deps, Depends(get_deps)]
+Correlation = Annotated[str | None, Depends(correlation_id)]
+
+
+@router.get("", response_model=Page[CustomerPublic])
+async def list_customers(deps: DepsDep, query: Annotated[CustomerQuery, Query()]) -> Page[CustomerPublic]:
+    docs, total = await deps.customers.search(query)
+    return Page(items=[CustomerPublic.from_doc(d) for d in docs], total=total, limit=query.limit, offset=query.offset)
+
+
+@router.get("/stats", response_model=CustomerStats)
+async def customer_stats(deps: DepsDep) -> CustomerStats:
+    figures = await stats.customer_stats(deps)
+    return CustomerStats(averageOrderValue=to_units(figures.pop("averageOrderValueMinor")), **figures)
+
+
+@router.post("", response_model=CustomerPublic, status_code=201)
+async def create_customer(body: CustomerCreate, deps: DepsDep, correlation: Correlation) -> CustomerPublic:
+    return CustomerPublic.from_doc(await profiles.create_customer(deps, body, correlation))
+
+
+@router.get("/{customer_id}", response_model=CustomerPublic)
+async def get_customer(customer_id: str, deps: DepsDep) -> CustomerPublic:
+    return CustomerPublic.from_doc(await profiles.get_customer(deps, customer_id))
+
+
+@router.put("/{customer_id}", response_model=CustomerPublic)
+@router.patch("/{customer_id}", response_model=CustomerPublic, include_in_schema=False)
+async def update_customer(customer_id: str, body: CustomerUpdate, deps: DepsDep,
+                          correlation: Correlation) -> CustomerPublic:
+    return CustomerPublic.from_doc(await profiles.update_customer(deps, customer_id, body, correlation))
+
+
+@router.delete("/{customer_id}", status_code=204)
+async def delete_customer(customer_id: str, deps: DepsDep, correlation: Correlation) -> Response:
+    await profiles.delete_customer(deps, customer_id, correlation)
+    return Response(status_code=204)

@@ -1,0 +1,116 @@
+"""Response models: what the API shows, in currency units and camelCase."""
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.customers.domain.customers import Address, Communication, Preferences
+from shared.money import divide_minor, to_units
+
+T = TypeVar("T")
+
+
+class PublicModel(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class CustomerPublic(PublicModel):
+    id: str
+    first_name: str = Field(alias="firstName")
+    last_name: str = Field(alias="lastName")
+    email: str
+    phone: str | None = None
+    date_of_birth: date | None = Field(None, alias="dateOfBirth")
+    gender: str | None = None
+    address: Address
+    preferences: Preferences
+    communication: Communication
+    loyalty_points: int = Field(alias="loyaltyPoints")
+    loyalty_tier: str = Field(alias="loyaltyTier")
+    total_spent: float = Field(alias="totalSpent")
+    total_orders: int = Field(alias="totalOrders")
+    average_order_value: float = Field(alias="averageOrderValue")
+    last_purchase_date: datetime | None = Field(None, alias="lastPurchaseDate")
+    registration_date: datetime = Field(alias="registrationDate")
+    status: str
+    tags: list[str]
+    notes: str | None = None
+    avatar: str | None = None
+    created_at: datetime = Field(alias="createdAt")
+    updated_at: datetime = Field(alias="updatedAt")
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> "CustomerPublic":
+        spent = doc.get("totalSpentMinor", 0)
+        orders = doc.get("totalOrders", 0)
+        return cls(
+            id=doc["_id"], **{k: doc.get(k) for k in (
+                "firstName", "lastName", "email", "phone", "dateOfBirth", "gender", "lastPurchaseDate",
+                "registrationDate", "status", "notes", "avatar", "createdAt", "updatedAt")},
+            address=doc.get("address") or {}, preferences=doc.get("preferences") or {},
+            communication=doc.get("communication") or {}, tags=doc.get("tags") or [],
+            loyaltyPoints=doc.get("loyaltyPoints", 0), loyaltyTier=doc.get("loyaltyTier") or "bronze",
+            totalSpent=to_units(spent), totalOrders=orders, averageOrderValue=to_units(divide_minor(spent, orders)),
+        )
+
+
+class OrderItemPublic(PublicModel):
+    sku: str
+    name: str
+    quantity: int
+    unit_price: float = Field(alias="unitPrice")
+    line_total: float = Field(alias="lineTotal")
+    size: str | None = None
+    color: str | None = None
+
+
+class OrderPublic(PublicModel):
+    id: str
+    customer_id: str = Field(alias="customerId")
+    status: str
+    items: list[OrderItemPublic]
+    total: float
+    currency: str
+    placed_at: datetime = Field(alias="placedAt")
+    updated_at: datetime = Field(alias="updatedAt")
+
+    @classmethod
+    def from_doc(cls, doc: dict, currency: str) -> "OrderPublic":
+        items = [OrderItemPublic(sku=i["sku"], name=i["name"], quantity=i["quantity"],
+                                 unitPrice=to_units(i["unitPriceMinor"]),
+                                 lineTotal=to_units(i["unitPriceMinor"] * i["quantity"]),
+                                 size=i.get("size"), color=i.get("color")) for i in doc["items"]]
+        return cls(id=doc["_id"], customerId=doc["customerId"], status=doc["status"], items=items,
+                   total=to_units(doc["totalMinor"]), currency=currency, placedAt=doc["placedAt"],
+                   updatedAt=doc["updatedAt"])
+
+
+class ActivityPublic(PublicModel):
+    id: str
+    customer_id: str = Field(alias="customerId")
+    type: str
+    summary: str
+    occurred_at: datetime = Field(alias="occurredAt")
+    data: dict[str, Any] = {}
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> "ActivityPublic":
+        return cls(id=doc["_id"], customerId=doc["customerId"], type=doc["type"], summary=doc["summary"],
+                   occurredAt=doc["occurredAt"], data=doc.get("data") or {})
+
+
+class Page(PublicModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class CustomerStats(PublicModel):
+    total_customers: int = Field(alias="totalCustomers")
+    active_customers: int = Field(alias="activeCustomers")
+    loyalty_members: int = Field(alias="loyaltyMembers")
+    average_order_value: float = Field(alias="averageOrderValue")
+    new_customers_this_month: int = Field(alias="newCustomersThisMonth")
+    new_customers_last_month: int = Field(alias="newCustomersLastMonth")
+    new_customers_growth_percent: float | None = Field(alias="newCustomersGrowthPercent")

@@ -1,0 +1,19 @@
+"""create_app(settings): the customers service."""
+from fastapi import FastAPI
+
+from services.customers import events
+from services.customers.api import activity, customers, orders
+from services.customers.handlers.deps import Deps
+from services.customers.settings import CustomersSettings
+from shared.runtime import ServiceRuntime
+from shared.service_app import create_service_app
+
+
+def create_app(settings: CustomersSettings) -> FastAPI:
+    async def setup(runtime: ServiceRuntime):
+        deps = Deps.build(settings, runtime)
+        await deps.ensure_indexes()
+        return deps, events.subscriptions(deps)
+
+    return create_service_app(settings=settings, title="Customers service",
+                              routers=[customers.router, orders.router, activity.router], setup=setup)

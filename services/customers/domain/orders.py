@@ -1,0 +1,69 @@
+"""Orders: items, statuses and the transitions between them, and what an order adds to a customer's totals."""
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from services.customers.domain.fields import InputModel, Money
+from shared.money import to_minor
+
+OrderStatus = Literal["pending", "paid", "shipped", "delivered", "cancelled", "refunded"]
+
+# Cancelled and refunded orders no longer count toward totalSpent and totalOrders.
+COUNTED = {"pending", "paid", "shipped", "delivered"}
+TRANSITIONS: dict[str, set[str]] = {
+    "pending": {"paid", "cancelled"},
+    "paid": {"shipped", "cancelled", "refunded"},
+    "shipped": {"delivered", "refunded"},
+    "delivered": {"refunded"},
+    "cancelled": set(),
+    "refunded": set(),
+}
+
+
+class OrderItemInput(InputModel):
+    sku: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    quantity: int = Field(ge=1, le=10_000)
+    unit_price: Money = Field(alias="unitPrice")
+    size: str | None = Field(None, max_length=20)
+    color: str | None = Field(None, max_length=40)
+
+
+class OrderCreate(InputModel):
+    id: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
+                           description="the storefront's order id; recording the same id twice is a no-op")
+    items: list[OrderItemInput] = Field(min_length=1, max_length=500)
+    status: Literal["pending", "paid", "shipped", "delivered"] = "paid"
+    placed_at: datetime | None = Field(None, alias="placedAt")
+    currency: str | None = Field(None, min_length=3, max_length=3)
+
+    @model_validator(mode="after")
+    def _aware_time(self) -> "OrderCreate":
+        if self.placed_at is not None and self.placed_at.tzinfo is None:
+            raise ValueError("placedAt needs a time zone, e.g. 2026-01-31T12:00:00Z")
+        return self
+
+
+class OrderStatusChange(InputModel):
+    status: OrderStatus
+
+
+def item_documents(items: list[OrderItemInput]) -> list[dict]:
+    return [
+        {"sku": i.sku, "name": i.name, "quantity": i.quantity, "unitPriceMinor": to_minor(i.unit_price),
+         "size": i.size, "color": i.color}
+        for i in items
+    ]
+
+
+def order_total_minor(items: list[dict]) -> int:
+    return sum(i["quantity"] * i["unitPriceMinor"] for i in items)
+
+
+def can_move(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, set())
+
+
+def stops_counting(current: str, target: str) -> bool:
+    return current in COUNTED and target not in COUNTED

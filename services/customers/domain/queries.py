@@ -1,0 +1,55 @@
+"""The customer list's filters, sorting and paging, as the API accepts them."""
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from services.customers.domain.fields import CustomerStatus, LoyaltyTier
+
+SortField = Literal["registrationDate", "lastPurchaseDate", "totalSpent", "totalOrders", "lastName", "firstName",
+                    "email", "loyaltyPoints", "createdAt"]
+MAX_PAGE = 100
+
+
+def _split(value):
+    """Accepts `a,b`, repeated parameters, or both."""
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list):
+        return [part.strip() for item in value for part in str(item).split(",") if part.strip()]
+    return value
+
+
+class CustomerQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    ids: list[str] | None = Field(None, max_length=MAX_PAGE)
+    status: list[CustomerStatus] | None = None
+    tier: list[LoyaltyTier] | None = None
+    tags: list[str] | None = Field(None, description="customers carrying every one of these tags")
+    min_spent: Decimal | None = Field(None, alias="minSpent", ge=0)
+    max_spent: Decimal | None = Field(None, alias="maxSpent", ge=0)
+    min_orders: int | None = Field(None, alias="minOrders", ge=0)
+    max_orders: int | None = Field(None, alias="maxOrders", ge=0)
+    registered_from: datetime | None = Field(None, alias="registeredFrom")
+    registered_to: datetime | None = Field(None, alias="registeredTo")
+    last_purchase_from: datetime | None = Field(None, alias="lastPurchaseFrom")
+    last_purchase_to: datetime | None = Field(None, alias="lastPurchaseTo")
+    q: str | None = Field(None, max_length=100, description="free text over name, email and phone")
+    sort: SortField = "registrationDate"
+    order: Literal["asc", "desc"] = "desc"
+    limit: int = Field(20, ge=1, le=MAX_PAGE)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+    _split_lists = field_validator("ids", "status", "tier", "tags", mode="before")(_split)
+
+    @model_validator(mode="after")
+    def _ranges(self) -> "CustomerQuery":
+        pairs = [("minSpent", self.min_spent, self.max_spent), ("minOrders", self.min_orders, self.max_orders),
+                 ("registeredFrom", self.registered_from, self.registered_to),
+                 ("lastPurchaseFrom", self.last_purchase_from, self.last_purchase_to)]
+        for name, low, high in pairs:
+            if low is not None and high is not None and low > high:
+                raise ValueError(f"{name} must not be greater than its upper bound")
+        return self

@@ -1,0 +1,26 @@
+"""What the customers service publishes and which events it consumes."""
+from services.customers.handlers import orders, timeline
+from services.customers.handlers.deps import Deps
+from shared.events import contracts
+from shared.runtime import EventHandler
+
+PUBLISHES = [contracts.CustomerCreated, contracts.CustomerUpdated, contracts.CustomerDeleted,
+             contracts.OrderPlaced, contracts.OrderRefunded, contracts.OrderStatusChanged]
+
+CONSUMES = {
+    contracts.OrderPlaced.TYPE: orders.on_order_placed,
+    contracts.CustomerInteractionRecorded.TYPE: timeline.on_interaction_recorded,
+    contracts.LoyaltyPointsChanged.TYPE: timeline.on_loyalty_points_changed,
+    contracts.LoyaltyTierChanged.TYPE: timeline.on_loyalty_tier_changed,
+}
+
+
+def subscriptions(deps: Deps) -> dict[str, EventHandler]:
+    """Event type -> handler(event, envelope, session), with the service's dependencies bound."""
+
+    def bind(handler):
+        async def handle(event, envelope, session):
+            await handler(deps, event, envelope, session)
+        return handle
+
+    return {event_type: bind(handler) for event_type, handler in CONSUMES.items()}

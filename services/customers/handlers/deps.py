@@ -1,0 +1,31 @@
+"""What every handler works with; built once in the app's lifespan."""
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from services.customers.settings import CustomersSettings
+from services.customers.store.activity import ActivityStore
+from services.customers.store.customers import CustomerStore
+from services.customers.store.orders import OrderStore
+from shared.runtime import ServiceRuntime
+
+
+@dataclass
+class Deps:
+    settings: CustomersSettings
+    runtime: ServiceRuntime
+    customers: CustomerStore
+    orders: OrderStore
+    activity: ActivityStore
+
+    @classmethod
+    def build(cls, settings: CustomersSettings, runtime: ServiceRuntime) -> "Deps":
+        db = runtime.db
+        return cls(settings, runtime, CustomerStore(db), OrderStore(db), ActivityStore(db))
+
+    async def ensure_indexes(self) -> None:
+        for store in (self.customers, self.orders, self.activity):
+            await store.ensure_indexes()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)

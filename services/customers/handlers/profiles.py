@@ -1,0 +1,97 @@
+"""Customer profile commands: create, update, delete, read."""
+import uuid
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from services.customers.domain import activity
+from services.customers.domain.customers import (
+    REQUIRED_ON_UPDATE, CustomerCreate, CustomerUpdate, profile_fields, search_text,
+)
+from services.customers.handlers.deps import Deps, utcnow
+from shared.errors import NotFound, ValidationFailed
+from shared.events import contracts
+
+
+def contact_event(event_class: type[contracts.CustomerContact], doc: dict, changed: list[str]):
+    comms = doc.get("communication") or {}
+    return event_class(
+        customerId=doc["_id"], firstName=doc["firstName"], lastName=doc["lastName"], email=doc["email"],
+        phone=doc.get("phone"), status=doc["status"], emailOptIn=comms.get("email", False),
+        smsOptIn=comms.get("sms", False), pushOptIn=comms.get("push", False), changedFields=changed,
+    )
+
+
+async def get_customer(deps: Deps, customer_id: str) -> dict:
+    doc = await deps.customers.get(customer_id)
+    if doc is None:
+        raise NotFound(f"customer {customer_id} not found", field="id")
+    return doc
+
+
+async def create_customer(deps: Deps, body: CustomerCreate, correlation_id: str | None = None) -> dict:
+    now = utcnow()
+    doc = {
+        "_id": str(uuid.uuid4()),
+        **profile_fields(body, fields=set(CustomerCreate.model_fields) - {"registration_date"}),
+        "registrationDate": body.registration_date or now,
+        "loyaltyPoints": 0, "loyaltyLifetimePoints": 0, "loyaltyTier": "bronze",
+        "totalSpentMinor": 0, "totalOrders": 0, "lastPurchaseDate": None,
+        "createdAt": now, "updatedAt": now,
+    }
+    doc["searchText"] = search_text(doc)
+
+    async def work(session: AsyncClientSession) -> None:
+        await deps.customers.insert(doc, session)
+        await deps.activity.add(activity.entry(doc["_id"], "profile.created", "Customer profile created", now), session)
+        await deps.runtime.outbox.add(session, contact_event(contracts.CustomerCreated, doc, []),
+                                      correlation_id=correlation_id)
+
+    await deps.runtime.transaction(work)
+    return doc
+
+
+async def update_customer(deps: Deps, customer_id: str, body: CustomerUpdate,
+                          correlation_id: str | None = None) -> dict:
+    sent = body.model_fields_set
+    for name in REQUIRED_ON_UPDATE:
+        if name in sent and getattr(body, name) is None:
+            alias = CustomerUpdate.model_fields[name].alias or name
+            raise ValidationFailed(f"{alias} cannot be null", field=alias)
+    values = profile_fields(body, fields=sent)
+    unset = [key for key, value in values.items() if value is None]
+    changes = {key: value for key, value in values.items() if value is not None}
+    now = utcnow()
+
+    async def work(session: AsyncClientSession) -> dict:
+        current = await deps.customers.get(customer_id, session)
+        if current is None:
+            raise NotFound(f"customer {customer_id} not found", field="id")
+        merged = {**current, **changes}
+        for key in unset:
+            merged.pop(key, None)
+        updated = await deps.customers.update(
+            customer_id, {**changes, "searchText": search_text(merged), "updatedAt": now}, unset, session)
+        changed = sorted(k for k in values if k != "emailKey" and current.get(k) != updated.get(k))
+        if changed:
+            await deps.activity.add(activity.entry(customer_id, "profile.updated",
+                                                   f"Profile updated: {', '.join(changed)}", now,
+                                                   {"fields": changed}), session)
+            await deps.runtime.outbox.add(session, contact_event(contracts.CustomerUpdated, updated, changed),
+                                          correlation_id=correlation_id)
+        return updated
+
+    return await deps.runtime.transaction(work)
+
+
+async def delete_customer(deps: Deps, customer_id: str, correlation_id: str | None = None) -> None:
+    """Deletes the profile with its orders and timeline; other services learn it from customer.deleted."""
+
+    async def work(session: AsyncClientSession) -> None:
+        if not await deps.customers.delete(customer_id, session):
+            raise NotFound(f"customer {customer_id} not found", field="id")
+        await deps.orders.delete_for_customer(customer_id, session)
+        await deps.activity.delete_for_customer(customer_id, session)
+        await deps.runtime.outbox.add(session, contracts.CustomerDeleted(customerId=customer_id),
+                                      correlation_id=correlation_id)
+
+    await deps.runtime.transaction(work)

@@ -1,0 +1,1 @@
+"""The only code of the customers service that touches MongoDB."""

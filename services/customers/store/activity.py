@@ -1,0 +1,26 @@
+"""ActivityStore: the customer timeline, newest first."""
+import uuid
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+
+class ActivityStore:
+    def __init__(self, db: AsyncDatabase):
+        self.collection = db["activity"]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("customerId", ASCENDING), ("occurredAt", DESCENDING), ("_id", DESCENDING)])
+
+    async def add(self, entry: dict, session: AsyncClientSession) -> None:
+        await self.collection.insert_one({"_id": str(uuid.uuid4()), **entry}, session=session)
+
+    async def page_for_customer(self, customer_id: str, limit: int, offset: int) -> tuple[list[dict], int]:
+        query = {"customerId": customer_id}
+        items = await self.collection.find(query).sort([("occurredAt", DESCENDING), ("_id", DESCENDING)]) \
+            .skip(offset).limit(limit).to_list()
+        return items, await self.collection.count_documents(query)
+
+    async def delete_for_customer(self, customer_id: str, session: AsyncClientSession) -> None:
+        await self.collection.delete_many({"customerId": customer_id}, session=session)

@@ -1,0 +1,47 @@
+"""Compiles a CustomerQuery to a MongoDB filter and sort that the indexes serve."""
+import re
+
+from pymongo import ASCENDING, DESCENDING
+
+from services.customers.domain.queries import CustomerQuery
+from shared.money import to_minor
+
+# API sort names to stored fields.
+SORT_FIELDS = {"totalSpent": "totalSpentMinor"}
+
+
+def _range(low, high) -> dict:
+    bounds = {}
+    if low is not None:
+        bounds["$gte"] = low
+    if high is not None:
+        bounds["$lte"] = high
+    return bounds
+
+
+def compile_filter(query: CustomerQuery) -> dict:
+    clauses: dict = {}
+    if query.ids:
+        clauses["_id"] = {"$in": query.ids}
+    if query.status:
+        clauses["status"] = {"$in": query.status}
+    if query.tier:
+        clauses["loyaltyTier"] = {"$in": query.tier}
+    if query.tags:
+        clauses["tags"] = {"$all": [t.strip().lower() for t in query.tags]}
+    ranges = {
+        "totalSpentMinor": _range(None if query.min_spent is None else to_minor(query.min_spent),
+                                  None if query.max_spent is None else to_minor(query.max_spent)),
+        "totalOrders": _range(query.min_orders, query.max_orders),
+        "registrationDate": _range(query.registered_from, query.registered_to),
+        "lastPurchaseDate": _range(query.last_purchase_from, query.last_purchase_to),
+    }
+    clauses.update({field: bounds for field, bounds in ranges.items() if bounds})
+    if query.q:
+        clauses["searchText"] = {"$regex": re.escape(query.q.strip().lower())}
+    return clauses
+
+
+def compile_sort(query: CustomerQuery) -> list[tuple[str, int]]:
+    direction = ASCENDING if query.order == "asc" else DESCENDING
+    return [(SORT_FIELDS.get(query.sort, query.sort), direction), ("_id", direction)]

@@ -1,0 +1,99 @@
+"""CustomerStore: customer documents, their indexes, totals and loyalty read model."""
+from datetime import datetime
+
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from services.customers.domain.queries import CustomerQuery
+from services.customers.store.customer_filters import compile_filter, compile_sort
+from shared.errors import Conflict
+
+INDEXES = [
+    ([("emailKey", ASCENDING)], {"unique": True, "name": "email_unique"}),
+    ([("status", ASCENDING), ("registrationDate", DESCENDING)], {}),
+    ([("loyaltyTier", ASCENDING)], {}),
+    ([("tags", ASCENDING)], {}),
+    ([("totalSpentMinor", DESCENDING)], {}),
+    ([("totalOrders", DESCENDING)], {}),
+    ([("registrationDate", DESCENDING)], {}),
+    ([("lastPurchaseDate", DESCENDING)], {}),
+    ([("lastName", ASCENDING), ("firstName", ASCENDING)], {}),
+    ([("firstName", ASCENDING)], {}),
+    ([("loyaltyPoints", DESCENDING)], {}),
+    ([("createdAt", DESCENDING)], {}),
+]
+
+
+class CustomerStore:
+    def __init__(self, db: AsyncDatabase):
+        self.collection = db["customers"]
+
+    async def ensure_indexes(self) -> None:
+        for keys, options in INDEXES:
+            await self.collection.create_index(keys, **options)
+
+    async def insert(self, doc: dict, session: AsyncClientSession) -> None:
+        try:
+            await self.collection.insert_one(doc, session=session)
+        except DuplicateKeyError as exc:
+            raise Conflict("a customer with this email already exists", field="email") from exc
+
+    async def get(self, customer_id: str, session: AsyncClientSession | None = None) -> dict | None:
+        return await self.collection.find_one({"_id": customer_id}, session=session)
+
+    async def update(self, customer_id: str, changes: dict, unset: list[str],
+                     session: AsyncClientSession) -> dict | None:
+        update: dict = {"$set": changes}
+        if unset:
+            update["$unset"] = {field: "" for field in unset}
+        try:
+            return await self.collection.find_one_and_update(
+                {"_id": customer_id}, update, return_document=ReturnDocument.AFTER, session=session)
+        except DuplicateKeyError as exc:
+            raise Conflict("a customer with this email already exists", field="email") from exc
+
+    async def delete(self, customer_id: str, session: AsyncClientSession) -> bool:
+        result = await self.collection.delete_one({"_id": customer_id}, session=session)
+        return result.deleted_count == 1
+
+    async def add_order(self, customer_id: str, total_minor: int, placed_at: datetime, now: datetime,
+                        session: AsyncClientSession) -> bool:
+        """Counts one order; $inc and $max keep totals exact under concurrent orders."""
+        result = await self.collection.update_one(
+            {"_id": customer_id},
+            {"$inc": {"totalSpentMinor": total_minor, "totalOrders": 1},
+             "$max": {"lastPurchaseDate": placed_at}, "$set": {"updatedAt": now}},
+            session=session,
+        )
+        return result.matched_count == 1
+
+    async def remove_order(self, customer_id: str, total_minor: int, now: datetime,
+                           session: AsyncClientSession) -> None:
+        await self.collection.update_one(
+            {"_id": customer_id},
+            {"$inc": {"totalSpentMinor": -total_minor, "totalOrders": -1}, "$set": {"updatedAt": now}},
+            session=session,
+        )
+
+    async def set_loyalty(self, customer_id: str, fields: dict, session: AsyncClientSession) -> bool:
+        result = await self.collection.update_one({"_id": customer_id}, {"$set": fields}, session=session)
+        return result.matched_count == 1
+
+    async def search(self, query: CustomerQuery) -> tuple[list[dict], int]:
+        mongo_filter = compile_filter(query)
+        cursor = self.collection.find(mongo_filter).sort(compile_sort(query)).skip(query.offset).limit(query.limit)
+        items = await cursor.to_list()
+        total = await self.collection.count_documents(mongo_filter)
+        return items, total
+
+    async def count(self, mongo_filter: dict) -> int:
+        return await self.collection.count_documents(mongo_filter)
+
+    async def order_value_totals(self) -> tuple[int, int]:
+        """Sum of spend (minor units) and of orders over all customers."""
+        rows = await self.collection.aggregate([
+            {"$group": {"_id": None, "spent": {"$sum": "$totalSpentMinor"}, "orders": {"$sum": "$totalOrders"}}}
+        ]).to_list()
+        return (rows[0]["spent"], rows[0]["orders"]) if rows else (0, 0)

@@ -1,0 +1,42 @@
+"""OrderStore: orders with their items, one collection, keyed by the order id."""
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+
+class OrderAlreadyRecorded(Exception):
+    """An order with this id exists; recording it again changes nothing."""
+
+
+class OrderStore:
+    def __init__(self, db: AsyncDatabase):
+        self.collection = db["orders"]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("customerId", ASCENDING), ("placedAt", DESCENDING), ("_id", DESCENDING)])
+
+    async def insert(self, doc: dict, session: AsyncClientSession) -> None:
+        try:
+            await self.collection.insert_one(doc, session=session)
+        except DuplicateKeyError as exc:
+            raise OrderAlreadyRecorded(doc["_id"]) from exc
+
+    async def get(self, order_id: str, session: AsyncClientSession | None = None) -> dict | None:
+        return await self.collection.find_one({"_id": order_id}, session=session)
+
+    async def set_status(self, order_id: str, expected: str, target: str, changes: dict,
+                         session: AsyncClientSession) -> dict | None:
+        """Moves the status only if it is still `expected`, so two concurrent changes can't both apply."""
+        return await self.collection.find_one_and_update(
+            {"_id": order_id, "status": expected}, {"$set": {"status": target, **changes}},
+            return_document=ReturnDocument.AFTER, session=session)
+
+    async def page_for_customer(self, customer_id: str, limit: int, offset: int) -> tuple[list[dict], int]:
+        query = {"customerId": customer_id}
+        items = await self.collection.find(query).sort([("placedAt", DESCENDING), ("_id", DESCENDING)]) \
+            .skip(offset).limit(limit).to_list()
+        return items, await self.collection.count_documents(query)
+
+    async def delete_for_customer(self, customer_id: str, session: AsyncClientSession) -> None:
+        await self.collection.delete_many({"customerId": customer_id}, session=session)

@@ -1,0 +1,1 @@
+"""RabbitMQ plumbing: topology, a confirming publisher and a supervised consumer."""

@@ -1,0 +1,110 @@
+"""Every event the services exchange, named in the past tense. Change additively; a breaking change is a new VERSION."""
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from shared.events.envelope import Event
+
+Tier = Literal["bronze", "silver", "gold", "platinum"]
+
+
+class CustomerContact(Event):
+    """Shared shape of customer.created and customer.updated: what other services may keep as a read model."""
+
+    customer_id: str = Field(alias="customerId")
+    first_name: str = Field(alias="firstName")
+    last_name: str = Field(alias="lastName")
+    email: str
+    phone: str | None = None
+    status: str
+    email_opt_in: bool = Field(alias="emailOptIn")
+    sms_opt_in: bool = Field(alias="smsOptIn")
+    push_opt_in: bool = Field(alias="pushOptIn")
+    changed_fields: list[str] = Field(default_factory=list, alias="changedFields")
+
+
+class CustomerCreated(CustomerContact):
+    TYPE = "customer.created"
+
+
+class CustomerUpdated(CustomerContact):
+    TYPE = "customer.updated"
+
+
+class CustomerDeleted(Event):
+    TYPE = "customer.deleted"
+    customer_id: str = Field(alias="customerId")
+
+
+class CustomerInteractionRecorded(Event):
+    """A login or other interaction reported by a storefront or app."""
+
+    TYPE = "customer.interaction.recorded"
+    customer_id: str = Field(alias="customerId")
+    kind: str
+    description: str | None = None
+    occurred_at: datetime | None = Field(None, alias="occurredAt")
+
+
+class OrderItemData(Event):
+    sku: str
+    name: str
+    quantity: int
+    unit_price_minor: int = Field(alias="unitPriceMinor")
+    size: str | None = None
+    color: str | None = None
+
+
+class OrderPlaced(Event):
+    TYPE = "order.placed"
+    order_id: str = Field(alias="orderId")
+    customer_id: str = Field(alias="customerId")
+    items: list[OrderItemData]
+    total_minor: int = Field(alias="totalMinor")
+    currency: str
+    status: str = "paid"
+    placed_at: datetime = Field(alias="placedAt")
+
+
+class OrderRefunded(Event):
+    TYPE = "order.refunded"
+    order_id: str = Field(alias="orderId")
+    customer_id: str = Field(alias="customerId")
+    total_minor: int = Field(alias="totalMinor")
+    refunded_at: datetime = Field(alias="refundedAt")
+    reason: Literal["refunded", "cancelled"] = "refunded"
+
+
+class OrderStatusChanged(Event):
+    TYPE = "order.status.changed"
+    order_id: str = Field(alias="orderId")
+    customer_id: str = Field(alias="customerId")
+    previous_status: str = Field(alias="previousStatus")
+    status: str
+
+
+class LoyaltyPointsChanged(Event):
+    TYPE = "loyalty.points.changed"
+    customer_id: str = Field(alias="customerId")
+    delta: int
+    balance: int
+    lifetime_points: int = Field(alias="lifetimePoints")
+    reason: str
+    entry_id: str = Field(alias="entryId")
+
+
+class LoyaltyTierChanged(Event):
+    TYPE = "loyalty.tier.changed"
+    customer_id: str = Field(alias="customerId")
+    previous_tier: Tier | None = Field(None, alias="previousTier")
+    tier: Tier
+
+
+class LoyaltyRewardRedeemed(Event):
+    TYPE = "loyalty.reward.redeemed"
+    customer_id: str = Field(alias="customerId")
+    reward_id: str = Field(alias="rewardId")
+    reward_name: str = Field(alias="rewardName")
+    points: int
+    code: str

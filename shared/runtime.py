@@ -1,0 +1,101 @@
+"""A service's running parts: Mongo client, outbox and relay, idempotent consumer; built in the app's lifespan."""
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from shared.bus.consumer import Consumer, PoisonMessage
+from shared.bus.publisher import Publisher
+from shared.errors import AppError, Unavailable
+from shared.events.envelope import Envelope, Event, UnknownEvent, parse_event
+from shared.inbox import AlreadyHandled, Inbox
+from shared.mongo import create_client, ping, run_in_transaction
+from shared.outbox import Outbox, OutboxRelay
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+EventHandler = Callable[[Event, Envelope, AsyncClientSession], Awaitable[None]]
+
+
+class ServiceRuntime:
+    def __init__(self, settings: ServiceSettings):
+        self.settings = settings
+        self.subscriptions: dict[str, EventHandler] = {}
+        self.mongo = create_client(settings.mongo_url)
+        self.db = self.mongo[settings.mongo_database]
+        self.outbox = Outbox(self.db["outbox"], source=settings.service_name)
+        self.inbox = Inbox(self.db["processed_events"])
+        self.publisher = Publisher(settings.amqp_url, settings.events_exchange, settings.publish_timeout_seconds)
+        self.relay = OutboxRelay(self.outbox, self.publisher, batch_size=settings.outbox_batch_size,
+                                 poll_seconds=settings.outbox_poll_seconds)
+        self.consumer: Consumer | None = None
+        self._tasks: list[asyncio.Task] = []
+
+    async def start(self, subscriptions: dict[str, EventHandler]) -> None:
+        """Starts the outbox relay and, if the service consumes anything, its consumer."""
+        self.subscriptions = subscriptions
+        settings = self.settings
+        if subscriptions:
+            self.consumer = Consumer(
+                amqp_url=settings.amqp_url, exchange_name=settings.events_exchange, queue_name=settings.queue_name,
+                routing_keys=sorted(subscriptions), handle=self.dispatch, prefetch=settings.consumer_prefetch,
+                concurrency=settings.consumer_concurrency, delivery_limit=settings.delivery_limit,
+            )
+        try:
+            await self.outbox.ensure_indexes()
+        except Exception:
+            log.warning("database not reachable at start; indexes will be created on the next start", exc_info=True)
+        self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        if self.consumer:
+            self._tasks.append(asyncio.create_task(self.consumer.run(), name="consumer"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.consumer:
+            await self.consumer.close()
+        await self.publisher.close()
+        await self.mongo.close()
+
+    async def transaction(self, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
+        """Runs work in one transaction, then wakes the relay for any events it added to the outbox."""
+        try:
+            result = await run_in_transaction(self.mongo, work, attempts=self.settings.transaction_attempts)
+        except AppError:
+            raise
+        except (ConnectionError, OSError) as exc:
+            raise Unavailable("database unavailable") from exc
+        self.outbox.notify()
+        return result
+
+    async def dispatch(self, envelope: Envelope) -> None:
+        """Handles one event exactly once: the inbox record and the handler's writes commit together."""
+        handler = self.subscriptions.get(envelope.type)
+        if handler is None:
+            raise UnknownEvent(f"{self.settings.service_name} does not handle {envelope.type}")
+        event = parse_event(envelope)
+        if await self.inbox.seen(envelope.id):
+            return
+
+        async def work(session: AsyncClientSession) -> None:
+            await self.inbox.record(session, envelope)
+            await handler(event, envelope, session)
+
+        try:
+            await self.transaction(work)
+        except AlreadyHandled:
+            return
+        except Unavailable:
+            raise
+        except AppError as exc:
+            # A rule said no (unknown customer, bad data): retrying cannot help.
+            raise PoisonMessage(f"{exc.code}: {exc.message}") from exc
+
+    async def readiness(self) -> dict[str, bool]:
+        database = await ping(self.mongo)
+        broker = self.consumer.connected if self.consumer else await self.publisher.reachable()
+        return {"database": database, "broker": broker}

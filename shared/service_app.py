@@ -1,0 +1,46 @@
+"""Builds a service's FastAPI app the same way for every service: lifespan, errors, health, request ids."""
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import uvicorn
+from fastapi import APIRouter, FastAPI
+
+from shared.logging import configure_logging
+from shared.runtime import EventHandler, ServiceRuntime
+from shared.settings import ServiceSettings
+from shared.web import health_router, install_error_handlers, install_request_ids
+
+# Given the runtime, builds the service's handler dependencies (creating indexes) and its subscriptions.
+Setup = Callable[[ServiceRuntime], Awaitable[tuple[Any, dict[str, EventHandler]]]]
+
+
+def create_service_app(*, settings: ServiceSettings, title: str, routers: list[APIRouter], setup: Setup) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        runtime = ServiceRuntime(settings)
+        app.state.runtime = runtime
+        try:
+            app.state.deps, subscriptions = await setup(runtime)
+            await runtime.start(subscriptions)
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
+    install_error_handlers(app)
+    install_request_ids(app)
+
+    async def readiness() -> dict[str, bool]:
+        return await app.state.runtime.readiness()
+
+    app.include_router(health_router(readiness))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def serve(settings: ServiceSettings, app: FastAPI) -> None:
+    """Runs one service process with JSON logs."""
+    configure_logging(settings.service_name, settings.log_level, settings.log_json)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)

@@ -1,0 +1,32 @@
+"""Settings every service process reads from the environment."""
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Base for one service process; each service subclasses it with its own defaults."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    service_name: str = "service"
+    mongo_url: str = "mongodb://127.0.0.1:27017/"
+    mongo_database: str = "app"
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    events_exchange: str = "cms.events"
+    queue_prefix: str = ""
+    delivery_limit: int = Field(5, ge=1, description="deliveries before a message is dead-lettered")
+    consumer_prefetch: int = Field(100, ge=1)
+    consumer_concurrency: int = Field(8, ge=1, description="events handled at once by one process")
+    outbox_poll_seconds: float = Field(0.5, gt=0)
+    outbox_batch_size: int = Field(200, ge=1)
+    publish_timeout_seconds: float = Field(5.0, gt=0)
+    transaction_attempts: int = Field(8, ge=1)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    log_json: bool = True
+    currency: str = "USD"
+
+    @property
+    def queue_name(self) -> str:
+        return f"{self.queue_prefix}{self.service_name}"

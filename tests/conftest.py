@@ -1,0 +1,84 @@
+"""Real parts for every test: a MongoDB-wire server (SecantusDB unless MONGO_URL is set) and RabbitMQ.
+
+Each test gets its own database and its own exchange and queues, removed afterwards.
+"""
+import asyncio
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+import aio_pika
+import pytest
+
+from devstack.infra import ensure_rabbitmq, free_port, start_secantus
+
+
+@pytest.fixture(scope="session")
+def mongo_url():
+    if os.environ.get("MONGO_URL"):
+        yield os.environ["MONGO_URL"]
+        return
+    storage = tempfile.mkdtemp(prefix="secantus-test-")
+    port = free_port()
+    process = start_secantus(port, storage)
+    yield f"mongodb://127.0.0.1:{port}/"
+    process.terminate()
+    try:
+        process.wait(10)
+    except Exception:
+        process.kill()
+    shutil.rmtree(storage, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def amqp_url():
+    url = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+    ensure_rabbitmq(url)
+    return url
+
+
+@pytest.fixture
+def isolation():
+    """A unique suffix for this test's database, exchange and queues."""
+    return uuid.uuid4().hex[:10]
+
+
+@pytest.fixture
+async def broker_cleanup(amqp_url, isolation):
+    yield
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel()
+        # Deleting what doesn't exist closes the channel; use a fresh one for each.
+        for kind, name in [("queue", f"t{isolation}.{svc}{suffix}") for svc in ("customers", "loyalty", "campaigns")
+                           for suffix in ("", ".dead")] + [("exchange", f"t{isolation}.events"),
+                                                          ("exchange", f"t{isolation}.events.dead")]:
+            try:
+                if channel.is_closed:
+                    channel = await connection.channel()
+                if kind == "queue":
+                    await channel.queue_delete(name)
+                else:
+                    await channel.exchange_delete(name)
+            except Exception:
+                pass
+
+
+@pytest.fixture
+def service_env(mongo_url, amqp_url, isolation, broker_cleanup):
+    """Settings shared by every service in one test: same broker namespace, a database per service."""
+    return dict(mongo_url=mongo_url, amqp_url=amqp_url, events_exchange=f"t{isolation}.events",
+                queue_prefix=f"t{isolation}.", outbox_poll_seconds=0.1, log_json=False)
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15, what: str = "condition") -> None:
+    """Polls check until true or the deadline passes (no bare sleeps in tests)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
