@@ -11,9 +11,13 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 import aio_pika
+import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 
 from devstack.infra import ensure_rabbitmq, free_port, start_secantus
+from services.customers.app import create_app as create_customers_app
+from services.customers.settings import CustomersSettings
 
 
 @pytest.fixture(scope="session")
@@ -72,6 +76,25 @@ def service_env(mongo_url, amqp_url, isolation, broker_cleanup):
     """Settings shared by every service in one test: same broker namespace, a database per service."""
     return dict(mongo_url=mongo_url, amqp_url=amqp_url, events_exchange=f"t{isolation}.events",
                 queue_prefix=f"t{isolation}.", outbox_poll_seconds=0.1, log_json=False)
+
+
+@pytest.fixture
+def customers_settings(service_env, isolation):
+    return CustomersSettings(mongo_database=f"customers_{isolation}", **service_env)
+
+
+@pytest.fixture
+async def customers_app(customers_settings):
+    app = create_customers_app(customers_settings)
+    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+        yield app
+
+
+@pytest.fixture
+async def api(customers_app):
+    transport = httpx.ASGITransport(app=customers_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://customers") as client:
+        yield client
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15, what: str = "condition") -> None:

@@ -44,18 +44,22 @@ async def record_order(deps: Deps, customer_id: str, body: OrderCreate, correlat
              "placedAt": body.placed_at or now, "createdAt": now, "updatedAt": now}
 
     async def work(session: AsyncClientSession) -> dict:
-        try:
-            await _apply_new_order(deps, order, session)
-        except OrderAlreadyRecorded:
-            existing = await deps.orders.get(order["_id"], session)
-            if existing["customerId"] != customer_id:
-                raise Conflict(f"order {order['_id']} belongs to another customer", field="id")
+        existing = await deps.orders.get(order["_id"], session)
+        if existing is not None:
             return existing
+        await _apply_new_order(deps, order, session)
         await deps.runtime.outbox.add(session, _placed_event(order, deps.settings.currency),
                                       correlation_id=correlation_id)
         return order
 
-    return await deps.runtime.transaction(work)
+    try:
+        recorded = await deps.runtime.transaction(work)
+    except OrderAlreadyRecorded:
+        # The same order id arrived concurrently and the other request won; it is recorded once.
+        recorded = await deps.orders.get(order["_id"])
+    if recorded["customerId"] != customer_id:
+        raise Conflict(f"order {order['_id']} belongs to another customer", field="id")
+    return recorded
 
 
 async def on_order_placed(deps: Deps, event: contracts.OrderPlaced, envelope: Envelope,
@@ -70,10 +74,8 @@ async def on_order_placed(deps: Deps, event: contracts.OrderPlaced, envelope: En
     order = {"_id": event.order_id, "customerId": event.customer_id, "items": items, "totalMinor": event.total_minor,
              "status": event.status, "placedAt": event.placed_at, "createdAt": now, "updatedAt": now,
              "source": envelope.source}
-    try:
+    if await deps.orders.get(event.order_id, session) is None:
         await _apply_new_order(deps, order, session)
-    except OrderAlreadyRecorded:
-        return
 
 
 async def change_order_status(deps: Deps, customer_id: str, order_id: str, body: OrderStatusChange,

@@ -1,0 +1,1 @@
+"""Campaigns rules: pydantic models and pure functions, no I/O."""

@@ -1,0 +1,1 @@
+"""Use cases of the campaigns service: commands from the API and events from the broker."""

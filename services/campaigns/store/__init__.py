@@ -1,0 +1,1 @@
+"""The only code of the campaigns service that touches MongoDB."""

@@ -1,0 +1,1 @@
+"""Loyalty rules: pydantic models and pure functions, no I/O."""

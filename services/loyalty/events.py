@@ -1,0 +1,9 @@
+"""What the loyalty service publishes and which events it consumes (none yet: the capability is a later issue)."""
+from services.loyalty.handlers.deps import Deps
+from shared.runtime import EventHandler
+
+CONSUMES: dict = {}
+
+
+def subscriptions(deps: Deps) -> dict[str, EventHandler]:
+    return {}

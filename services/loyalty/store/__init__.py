@@ -1,0 +1,1 @@
+"""The only code of the loyalty service that touches MongoDB."""
