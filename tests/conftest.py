@@ -105,3 +105,38 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15, 
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+class CountingTransport(httpx.AsyncBaseTransport):
+    """An in-process transport to a service app that records every request path, so tests can count calls."""
+
+    def __init__(self, app):
+        self.inner = httpx.ASGITransport(app=app)
+        self.paths: list[str] = []
+
+    async def handle_async_request(self, request):
+        self.paths.append(request.url.path)
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.fixture
+def customers_transport(customers_app):
+    return CountingTransport(customers_app)
+
+
+@pytest.fixture
+async def graphql(customers_transport):
+    """Posts a GraphQL operation to a gateway wired to the in-process services; returns the JSON result."""
+    from gateway.app import create_app as create_gateway_app
+    from gateway.settings import GatewaySettings
+
+    settings = GatewaySettings(customers_url="http://customers", loyalty_url="http://loyalty",
+                               campaigns_url="http://campaigns", log_json=False)
+    app = create_gateway_app(settings, mounts={"http://customers": customers_transport})
+    async with LifespanManager(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
+            async def run(query: str, **variables) -> dict:
+                response = await client.post("/graphql", json={"query": query, "variables": variables})
+                assert response.status_code == 200, response.text
+                return response.json()
+            yield run

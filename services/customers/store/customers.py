@@ -93,7 +93,8 @@ class CustomerStore:
 
     async def order_value_totals(self) -> tuple[int, int]:
         """Sum of spend (minor units) and of orders over all customers."""
-        rows = await self.collection.aggregate([
+        cursor = await self.collection.aggregate([
             {"$group": {"_id": None, "spent": {"$sum": "$totalSpentMinor"}, "orders": {"$sum": "$totalOrders"}}}
-        ]).to_list()
+        ])
+        rows = await cursor.to_list()
         return (rows[0]["spent"], rows[0]["orders"]) if rows else (0, 0)

@@ -1,0 +1,1 @@
+"""The GraphQL gateway: one customer graph over the services' HTTP APIs."""

@@ -1,0 +1,1 @@
+"""Typed HTTP clients, one per service, over one pooled httpx client."""

@@ -1,0 +1,43 @@
+"""Calls a service and turns its error bodies into ServiceError with the service's code and field."""
+from typing import Any
+
+import httpx
+
+
+class ServiceError(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None,
+                 details: list[dict] | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.field, self.details = status, code, message, field, details or []
+
+
+class ServiceClient:
+    def __init__(self, http: httpx.AsyncClient, base_url: str, name: str):
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+        self.name = name
+
+    async def request(self, method: str, path: str, *, json: Any = None, params: dict | None = None,
+                      headers: dict | None = None) -> Any:
+        try:
+            response = await self.http.request(method, self.base_url + path, json=json, params=params,
+                                               headers=headers)
+        except httpx.TimeoutException as exc:
+            raise ServiceError(504, "UNAVAILABLE", f"{self.name} service timed out") from exc
+        except httpx.TransportError as exc:
+            raise ServiceError(503, "UNAVAILABLE", f"{self.name} service unreachable") from exc
+        if response.status_code >= 400:
+            raise _error_from(response, self.name)
+        if response.status_code == 204 or not response.content:
+            return None
+        return response.json()
+
+
+def _error_from(response: httpx.Response, service: str) -> ServiceError:
+    try:
+        error = response.json()["error"]
+        return ServiceError(response.status_code, error["code"], error["message"], error.get("field"),
+                            error.get("details"))
+    except (ValueError, KeyError, TypeError):
+        return ServiceError(response.status_code, "INTERNAL" if response.status_code >= 500 else "ERROR",
+                            f"{service} service answered {response.status_code}")

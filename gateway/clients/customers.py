@@ -1,0 +1,43 @@
+"""The customers service's HTTP API, typed for the gateway."""
+from typing import Any
+
+from gateway.clients.base import ServiceClient
+
+
+class CustomersClient(ServiceClient):
+    async def list_customers(self, params: dict) -> dict:
+        return await self.request("GET", "/customers", params=params)
+
+    async def customers_by_ids(self, ids: list[str]) -> list[dict]:
+        page = await self.request("GET", "/customers", params={"ids": ",".join(ids), "limit": len(ids)})
+        return page["items"]
+
+    async def stats(self) -> dict:
+        return await self.request("GET", "/customers/stats")
+
+    async def create(self, body: dict, headers: dict) -> dict:
+        return await self.request("POST", "/customers", json=body, headers=headers)
+
+    async def update(self, customer_id: str, body: dict, headers: dict) -> dict:
+        return await self.request("PUT", f"/customers/{customer_id}", json=body, headers=headers)
+
+    async def delete(self, customer_id: str, headers: dict) -> None:
+        await self.request("DELETE", f"/customers/{customer_id}", headers=headers)
+
+    async def record_order(self, customer_id: str, body: dict, headers: dict) -> dict:
+        return await self.request("POST", f"/customers/{customer_id}/orders", json=body, headers=headers)
+
+    async def change_order_status(self, customer_id: str, order_id: str, status: str, headers: dict) -> dict:
+        return await self.request("PATCH", f"/customers/{customer_id}/orders/{order_id}", json={"status": status},
+                                  headers=headers)
+
+    async def record_interaction(self, customer_id: str, body: dict) -> None:
+        await self.request("POST", f"/customers/{customer_id}/activity", json=body)
+
+    async def orders_by_customer_ids(self, ids: list[str], limit: int, offset: int) -> dict[str, Any]:
+        return await self.request("GET", "/orders", params={"customerIds": ",".join(ids), "limit": limit,
+                                                            "offset": offset})
+
+    async def activity_by_customer_ids(self, ids: list[str], limit: int, offset: int) -> dict[str, Any]:
+        return await self.request("GET", "/activity", params={"customerIds": ",".join(ids), "limit": limit,
+                                                              "offset": offset})

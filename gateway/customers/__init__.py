@@ -1,0 +1,1 @@
+"""The customers part of the graph: types, queries and mutations."""

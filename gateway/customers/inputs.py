@@ -1,0 +1,106 @@
+"""Input types for customer queries and mutations; field names match the REST API."""
+from datetime import date, datetime
+
+import strawberry
+from strawberry import UNSET
+
+from gateway.customers.enums import CustomerStatus, Gender, InteractionKind, LoyaltyTier, OrderStatus
+
+
+@strawberry.input
+class CustomerFilter:
+    status: list[CustomerStatus] | None = UNSET
+    tier: list[LoyaltyTier] | None = UNSET
+    tags: list[str] | None = strawberry.field(default=UNSET, description="customers carrying all these tags")
+    min_spent: float | None = UNSET
+    max_spent: float | None = UNSET
+    min_orders: int | None = UNSET
+    max_orders: int | None = UNSET
+    registered_from: datetime | None = UNSET
+    registered_to: datetime | None = UNSET
+    last_purchase_from: datetime | None = UNSET
+    last_purchase_to: datetime | None = UNSET
+    search: str | None = strawberry.field(default=UNSET, description="free text over name, email and phone")
+
+
+@strawberry.input
+class AddressInput:
+    street: str | None = UNSET
+    city: str | None = UNSET
+    state: str | None = UNSET
+    zip_code: str | None = UNSET
+    country: str | None = UNSET
+
+
+@strawberry.input
+class PreferencesInput:
+    sizes: list[str] | None = UNSET
+    colors: list[str] | None = UNSET
+    brands: list[str] | None = UNSET
+    categories: list[str] | None = UNSET
+
+
+@strawberry.input
+class CommunicationInput:
+    email: bool | None = UNSET
+    sms: bool | None = UNSET
+    push: bool | None = UNSET
+
+
+@strawberry.input
+class CustomerCreateInput:
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None = UNSET
+    date_of_birth: date | None = UNSET
+    gender: Gender | None = UNSET
+    address: AddressInput | None = UNSET
+    preferences: PreferencesInput | None = UNSET
+    communication: CommunicationInput | None = UNSET
+    status: CustomerStatus | None = UNSET
+    tags: list[str] | None = UNSET
+    notes: str | None = UNSET
+    avatar: str | None = UNSET
+
+
+@strawberry.input(description="Only the fields given change; null clears an optional field.")
+class CustomerUpdateInput:
+    first_name: str | None = UNSET
+    last_name: str | None = UNSET
+    email: str | None = UNSET
+    phone: str | None = UNSET
+    date_of_birth: date | None = UNSET
+    gender: Gender | None = UNSET
+    address: AddressInput | None = UNSET
+    preferences: PreferencesInput | None = UNSET
+    communication: CommunicationInput | None = UNSET
+    status: CustomerStatus | None = UNSET
+    tags: list[str] | None = UNSET
+    notes: str | None = UNSET
+    avatar: str | None = UNSET
+
+
+@strawberry.input
+class OrderItemInput:
+    sku: str
+    name: str
+    quantity: int
+    unit_price: float
+    size: str | None = UNSET
+    color: str | None = UNSET
+
+
+@strawberry.input
+class OrderInput:
+    id: str | None = strawberry.field(default=UNSET, description="the storefront's order id, makes retries safe")
+    items: list[OrderItemInput]
+    status: OrderStatus | None = UNSET
+    placed_at: datetime | None = UNSET
+
+
+@strawberry.input
+class InteractionInput:
+    kind: InteractionKind
+    description: str | None = UNSET
+    occurred_at: datetime | None = UNSET

@@ -1,0 +1,49 @@
+"""Customer queries: customers (a connection with filters), customer(id), customerStats."""
+import strawberry
+from strawberry import UNSET
+from strawberry.types import Info
+
+from gateway.customers.enums import CustomerSortField, SortOrder
+from gateway.customers.inputs import CustomerFilter
+from gateway.customers.types import Customer, CustomerStats
+from gateway.inputs import to_json
+from gateway.pagination import Connection, page_window
+
+
+def _list_params(filter: CustomerFilter | None) -> dict:
+    params = to_json(filter) if filter else {}
+    if "search" in params:
+        params["q"] = params.pop("search")
+    return {key: ",".join(map(str, value)) if isinstance(value, list) else value
+            for key, value in params.items() if value is not None}
+
+
+@strawberry.type
+class CustomerQueries:
+    @strawberry.field
+    async def customers(self, info: Info, first: int = 20, after: str | None = None,
+                        filter: CustomerFilter | None = UNSET,
+                        sort: CustomerSortField = CustomerSortField.registrationDate,
+                        order: SortOrder = SortOrder.desc) -> Connection[Customer]:
+        limit, offset = page_window(first, after)
+        params = {**_list_params(filter or None), "sort": sort.value, "order": order.value, "limit": limit,
+                  "offset": offset}
+        page = await info.context.clients.customers.list_customers(params)
+        nodes = [Customer.from_json(c) for c in page["items"]]
+        for node, raw in zip(nodes, page["items"]):
+            info.context.loaders.customer_by_id.prime(raw["id"], raw)
+        return Connection.from_page(nodes, offset=offset, total=page["total"])
+
+    @strawberry.field
+    async def customer(self, info: Info, id: strawberry.ID) -> Customer:
+        return Customer.from_json(await info.context.loaders.customer_by_id.load(id))
+
+    @strawberry.field
+    async def customer_stats(self, info: Info) -> CustomerStats:
+        stats = await info.context.clients.customers.stats()
+        return CustomerStats(
+            total_customers=stats["totalCustomers"], active_customers=stats["activeCustomers"],
+            loyalty_members=stats["loyaltyMembers"], average_order_value=stats["averageOrderValue"],
+            new_customers_this_month=stats["newCustomersThisMonth"],
+            new_customers_last_month=stats["newCustomersLastMonth"],
+            new_customers_growth_percent=stats["newCustomersGrowthPercent"])

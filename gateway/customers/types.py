@@ -1,0 +1,154 @@
+"""Customer, Order and Activity as the graph shows them; built from the customers service's JSON."""
+from datetime import date, datetime
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from gateway.customers.enums import CustomerStatus, Gender, LoyaltyTier, OrderStatus
+from gateway.pagination import Connection, page_window
+
+
+@strawberry.type
+class Address:
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip_code: str | None = None
+    country: str | None = None
+
+
+@strawberry.type
+class Preferences:
+    sizes: list[str]
+    colors: list[str]
+    brands: list[str]
+    categories: list[str]
+
+
+@strawberry.type
+class Communication:
+    email: bool
+    sms: bool
+    push: bool
+
+
+@strawberry.type
+class OrderItem:
+    sku: str
+    name: str
+    quantity: int
+    unit_price: float
+    line_total: float
+    size: str | None
+    color: str | None
+
+
+@strawberry.type
+class Order:
+    id: strawberry.ID
+    customer_id: strawberry.ID
+    status: OrderStatus
+    items: list[OrderItem]
+    total: float
+    currency: str
+    placed_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Order":
+        items = [OrderItem(sku=i["sku"], name=i["name"], quantity=i["quantity"], unit_price=i["unitPrice"],
+                           line_total=i["lineTotal"], size=i.get("size"), color=i.get("color"))
+                 for i in data["items"]]
+        return cls(id=data["id"], customer_id=data["customerId"], status=OrderStatus(data["status"]), items=items,
+                   total=data["total"], currency=data["currency"], placed_at=datetime.fromisoformat(data["placedAt"]),
+                   updated_at=datetime.fromisoformat(data["updatedAt"]))
+
+
+@strawberry.type
+class Activity:
+    id: strawberry.ID
+    type: str
+    summary: str
+    occurred_at: datetime
+    data: JSON
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Activity":
+        return cls(id=data["id"], type=data["type"], summary=data["summary"],
+                   occurred_at=datetime.fromisoformat(data["occurredAt"]), data=data.get("data") or {})
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@strawberry.type
+class Customer:
+    id: strawberry.ID
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None
+    date_of_birth: date | None
+    gender: Gender | None
+    address: Address
+    preferences: Preferences
+    communication: Communication
+    loyalty_points: int
+    loyalty_tier: LoyaltyTier
+    total_spent: float
+    total_orders: int
+    average_order_value: float
+    last_purchase_date: datetime | None
+    registration_date: datetime
+    status: CustomerStatus
+    tags: list[str]
+    notes: str | None
+    avatar: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field(description="Purchase history, newest first.")
+    async def orders(self, info: Info, first: int = 10, after: str | None = None) -> Connection[Order]:
+        limit, offset = page_window(first, after)
+        page = await info.context.loaders.orders_by_customer_id.load((self.id, limit, offset))
+        return Connection.from_page([Order.from_json(o) for o in page["items"]], offset=offset, total=page["total"])
+
+    @strawberry.field(description="Activity timeline, newest first.")
+    async def activity(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Activity]:
+        limit, offset = page_window(first, after)
+        page = await info.context.loaders.activity_by_customer_id.load((self.id, limit, offset))
+        return Connection.from_page([Activity.from_json(a) for a in page["items"]], offset=offset,
+                                    total=page["total"])
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Customer":
+        address = data.get("address") or {}
+        return cls(
+            id=data["id"], first_name=data["firstName"], last_name=data["lastName"], email=data["email"],
+            phone=data.get("phone"),
+            date_of_birth=date.fromisoformat(data["dateOfBirth"]) if data.get("dateOfBirth") else None,
+            gender=Gender(data["gender"]) if data.get("gender") else None,
+            address=Address(street=address.get("street"), city=address.get("city"), state=address.get("state"),
+                            zip_code=address.get("zipCode"), country=address.get("country")),
+            preferences=Preferences(**data["preferences"]), communication=Communication(**data["communication"]),
+            loyalty_points=data["loyaltyPoints"], loyalty_tier=LoyaltyTier(data["loyaltyTier"]),
+            total_spent=data["totalSpent"], total_orders=data["totalOrders"],
+            average_order_value=data["averageOrderValue"], last_purchase_date=_dt(data.get("lastPurchaseDate")),
+            registration_date=datetime.fromisoformat(data["registrationDate"]),
+            status=CustomerStatus(data["status"]), tags=data["tags"], notes=data.get("notes"),
+            avatar=data.get("avatar"), created_at=datetime.fromisoformat(data["createdAt"]),
+            updated_at=datetime.fromisoformat(data["updatedAt"]),
+        )
+
+
+@strawberry.type
+class CustomerStats:
+    total_customers: int
+    active_customers: int
+    loyalty_members: int
+    average_order_value: float
+    new_customers_this_month: int
+    new_customers_last_month: int
+    new_customers_growth_percent: float | None
