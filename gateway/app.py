@@ -24,7 +24,7 @@ class GatewayGraphQL(GraphQL):
     async def get_context(self, request, response) -> Context:
         clients = Clients.build(self.http_holder["http"], self.settings)
         request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
-        return Context(clients=clients, loaders=Loaders.build(clients.customers), request_id=request_id)
+        return Context(clients=clients, loaders=Loaders.build(clients), request_id=request_id)
 
 
 def create_app(settings: GatewaySettings, *, mounts: dict[str, httpx.AsyncBaseTransport] | None = None) -> Starlette:

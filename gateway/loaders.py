@@ -37,7 +37,8 @@ class Loaders:
     activity_by_customer_id: DataLoader
 
     @classmethod
-    def build(cls, customers: CustomersClient) -> "Loaders":
+    def build(cls, clients) -> "Loaders":
+        customers = clients.customers
         return cls(customer_by_id=customer_by_id_loader(customers),
                    orders_by_customer_id=_paged_loader(customers.orders_by_customer_ids),
                    activity_by_customer_id=_paged_loader(customers.activity_by_customer_ids))

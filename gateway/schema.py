@@ -1,4 +1,4 @@
-"""One graph: every domain's queries and mutations merged."""
+"""One graph: every domain's queries and mutations merged. A new domain adds its classes to the two tuples."""
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
@@ -8,14 +8,18 @@ from gateway.customers.queries import CustomerQueries
 from gateway.errors import ErrorCodes
 from gateway.settings import GatewaySettings
 
-Query = merge_types("Query", (CustomerQueries,))
-Mutation = merge_types("Mutation", (CustomerMutations,))
+QUERIES: tuple[type, ...] = (
+    CustomerQueries,
+)
+MUTATIONS: tuple[type, ...] = (
+    CustomerMutations,
+)
 
 
 def build_schema(settings: GatewaySettings) -> strawberry.Schema:
     return strawberry.Schema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", QUERIES),
+        mutation=merge_types("Mutation", MUTATIONS),
         extensions=[
             lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
             lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),

@@ -91,9 +91,53 @@ async def customers_app(customers_settings):
 
 
 @pytest.fixture
+def loyalty_settings(service_env, isolation):
+    from services.loyalty.settings import LoyaltySettings
+    return LoyaltySettings(mongo_database=f"loyalty_{isolation}", **service_env)
+
+
+@pytest.fixture
+async def loyalty_app(loyalty_settings):
+    from services.loyalty.app import create_app
+    app = create_app(loyalty_settings)
+    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+        yield app
+
+
+@pytest.fixture
+def campaigns_settings(service_env, isolation):
+    from services.campaigns.settings import CampaignsSettings
+    return CampaignsSettings(mongo_database=f"campaigns_{isolation}", **service_env)
+
+
+@pytest.fixture
+async def campaigns_app(campaigns_settings):
+    from services.campaigns.app import create_app
+    app = create_app(campaigns_settings)
+    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+        yield app
+
+
+def _client(app, name: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}")
+
+
+@pytest.fixture
 async def api(customers_app):
-    transport = httpx.ASGITransport(app=customers_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://customers") as client:
+    """REST client for the customers service."""
+    async with _client(customers_app, "customers") as client:
+        yield client
+
+
+@pytest.fixture
+async def loyalty_api(loyalty_app):
+    async with _client(loyalty_app, "loyalty") as client:
+        yield client
+
+
+@pytest.fixture
+async def campaigns_api(campaigns_app):
+    async with _client(campaigns_app, "campaigns") as client:
         yield client
 
 
@@ -125,14 +169,26 @@ def customers_transport(customers_app):
 
 
 @pytest.fixture
-async def graphql(customers_transport):
+def loyalty_transport(loyalty_app):
+    return CountingTransport(loyalty_app)
+
+
+@pytest.fixture
+def campaigns_transport(campaigns_app):
+    return CountingTransport(campaigns_app)
+
+
+@pytest.fixture
+async def graphql(customers_transport, loyalty_transport, campaigns_transport):
     """Posts a GraphQL operation to a gateway wired to the in-process services; returns the JSON result."""
     from gateway.app import create_app as create_gateway_app
     from gateway.settings import GatewaySettings
 
     settings = GatewaySettings(customers_url="http://customers", loyalty_url="http://loyalty",
                                campaigns_url="http://campaigns", log_json=False)
-    app = create_gateway_app(settings, mounts={"http://customers": customers_transport})
+    app = create_gateway_app(settings, mounts={"http://customers": customers_transport,
+                                                    "http://loyalty": loyalty_transport,
+                                                    "http://campaigns": campaigns_transport})
     async with LifespanManager(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
             async def run(query: str, **variables) -> dict:

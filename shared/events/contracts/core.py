@@ -1,4 +1,4 @@
-"""Every event the services exchange, named in the past tense. Change additively; a breaking change is a new VERSION."""
+"""Customer, order and loyalty events."""
 from datetime import datetime
 from typing import Literal
 

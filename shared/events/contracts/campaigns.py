@@ -1,0 +1,1 @@
+"""Campaign events (owned by the campaigns service)."""

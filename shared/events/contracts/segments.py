@@ -1,0 +1,1 @@
+"""Segment events (owned by the customers service)."""
