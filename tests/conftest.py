@@ -18,12 +18,18 @@ from asgi_lifespan import LifespanManager
 from devstack.infra import ensure_rabbitmq, free_port, start_secantus
 from services.customers.app import create_app as create_customers_app
 from services.customers.settings import CustomersSettings
+from tests.support import containers
+from tests.support.containers import use_containers
 
 
 @pytest.fixture(scope="session")
 def mongo_url():
     if os.environ.get("MONGO_URL"):
         yield os.environ["MONGO_URL"]
+        return
+    if use_containers():
+        with containers.mongo_replica_set() as url:
+            yield url
         return
     storage = tempfile.mkdtemp(prefix="secantus-test-")
     port = free_port()
@@ -39,9 +45,13 @@ def mongo_url():
 
 @pytest.fixture(scope="session")
 def amqp_url():
+    if not os.environ.get("AMQP_URL") and use_containers():
+        with containers.rabbitmq() as url:
+            yield url
+        return
     url = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
     ensure_rabbitmq(url)
-    return url
+    yield url
 
 
 @pytest.fixture

@@ -1,0 +1,32 @@
+"""Liveness and readiness: /readyz tells whether the database and the broker answer."""
+import httpx
+from asgi_lifespan import LifespanManager
+
+from services.customers.app import create_app
+from services.customers.settings import CustomersSettings
+from tests.conftest import eventually
+
+
+async def test_ready_when_database_and_broker_answer(api, customers_app):
+    assert (await api.get("/healthz")).json() == {"status": "ok"}
+
+    async def ready():
+        return (await api.get("/readyz")).status_code == 200
+    await eventually(ready, what="readiness")
+    assert (await api.get("/readyz")).json()["checks"] == {"database": True, "broker": True}
+
+
+async def test_not_ready_and_clean_errors_when_the_broker_is_unreachable(service_env, isolation):
+    settings = CustomersSettings(mongo_database=f"customers_{isolation}",
+                                 **{**service_env, "amqp_url": "amqp://guest:guest@127.0.0.1:1/"})
+    app = create_app(settings)
+    async with LifespanManager(app, startup_timeout=30):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://c") as client:
+            response = await client.get("/readyz")
+            assert response.status_code == 503
+            assert response.json()["checks"] == {"database": True, "broker": False}
+            # Writes still succeed: their events wait in the outbox until the broker is back.
+            created = await client.post("/customers", json={"firstName": "A", "lastName": "B",
+                                                            "email": "outbox@example.com"})
+            assert created.status_code == 201
+            assert await app.state.runtime.outbox.backlog() == 1
