@@ -13,6 +13,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from shared.bus.publisher import Publisher, PublishFailed
 from shared.events.envelope import Envelope, Event
+from shared.metrics import EVENTS_PUBLISHED
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,9 @@ class OutboxRelay:
             return 0
         results = await asyncio.gather(*(self._publish(r) for r in records), return_exceptions=True)
         sent_ids = [r["_id"] for r, result in zip(records, results) if result is None]
+        for record, result in zip(records, results):
+            if result is None:
+                EVENTS_PUBLISHED.labels(self.outbox.source, record["routingKey"]).inc()
         if sent_ids:
             await self.outbox.collection.update_many(
                 {"_id": {"$in": sent_ids}}, {"$set": {"status": SENT, "sentAt": datetime.now(timezone.utc)}}

@@ -43,6 +43,7 @@ class ServiceRuntime:
                 amqp_url=settings.amqp_url, exchange_name=settings.events_exchange, queue_name=settings.queue_name,
                 routing_keys=sorted(subscriptions), handle=self.dispatch, prefetch=settings.consumer_prefetch,
                 concurrency=settings.consumer_concurrency, delivery_limit=settings.delivery_limit,
+                service=settings.service_name,
             )
         try:
             await self.outbox.ensure_indexes()
@@ -72,14 +73,14 @@ class ServiceRuntime:
         self.outbox.notify()
         return result
 
-    async def dispatch(self, envelope: Envelope) -> None:
+    async def dispatch(self, envelope: Envelope) -> str:
         """Handles one event exactly once: the inbox record and the handler's writes commit together."""
         handler = self.subscriptions.get(envelope.type)
         if handler is None:
             raise UnknownEvent(f"{self.settings.service_name} does not handle {envelope.type}")
         event = parse_event(envelope)
         if await self.inbox.seen(envelope.id):
-            return
+            return "duplicate"
 
         async def work(session: AsyncClientSession) -> None:
             await self.inbox.record(session, envelope)
@@ -88,12 +89,13 @@ class ServiceRuntime:
         try:
             await self.transaction(work)
         except AlreadyHandled:
-            return
+            return "duplicate"
         except Unavailable:
             raise
         except AppError as exc:
             # A rule said no (unknown customer, bad data): retrying cannot help.
             raise PoisonMessage(f"{exc.code}: {exc.message}") from exc
+        return "handled"
 
     async def readiness(self) -> dict[str, bool]:
         database = await ping(self.mongo)

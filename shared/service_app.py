@@ -3,13 +3,19 @@ from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import logging
+
 import uvicorn
 from fastapi import APIRouter, FastAPI
+from pymongo.errors import PyMongoError
 
 from shared.logging import configure_logging
+from shared.metrics import OUTBOX_BACKLOG, install_http_metrics, metrics_response
 from shared.runtime import EventHandler, ServiceRuntime
 from shared.settings import ServiceSettings
 from shared.web import health_router, install_error_handlers, install_request_ids
+
+log = logging.getLogger(__name__)
 
 # Given the runtime, builds the service's handler dependencies (creating indexes) and its subscriptions.
 Setup = Callable[[ServiceRuntime], Awaitable[tuple[Any, dict[str, EventHandler]]]]
@@ -35,6 +41,15 @@ def create_service_app(*, settings: ServiceSettings, title: str, routers: list[A
         return await app.state.runtime.readiness()
 
     app.include_router(health_router(readiness))
+    install_http_metrics(app, settings.service_name)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics():
+        try:
+            OUTBOX_BACKLOG.labels(settings.service_name).set(await app.state.runtime.outbox.backlog())
+        except PyMongoError:
+            log.warning("outbox backlog unknown: database unreachable")  # the other metrics still matter
+        return metrics_response()
     for router in routers:
         app.include_router(router)
     return app

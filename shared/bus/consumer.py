@@ -10,10 +10,11 @@ from pydantic import ValidationError
 
 from shared.bus.topology import declare_exchange, declare_service_queue
 from shared.events.envelope import Envelope, UnknownEvent
+from shared.metrics import EVENTS_CONSUMED
 
 log = logging.getLogger(__name__)
 
-EnvelopeHandler = Callable[[Envelope], Awaitable[None]]
+EnvelopeHandler = Callable[[Envelope], Awaitable[str | None]]  # returns the outcome, e.g. 'duplicate'
 
 
 class PoisonMessage(Exception):
@@ -30,7 +31,8 @@ def decode_envelope(body: bytes) -> Envelope:
 class Consumer:
     def __init__(self, *, amqp_url: str, exchange_name: str, queue_name: str, routing_keys: list[str],
                  handle: EnvelopeHandler, prefetch: int, concurrency: int, delivery_limit: int,
-                 reconnect_seconds: float = 1.0):
+                 reconnect_seconds: float = 1.0, service: str = ""):
+        self._service = service or queue_name
         self._url = amqp_url
         self._exchange_name = exchange_name
         self._queue_name = queue_name
@@ -83,18 +85,22 @@ class Consumer:
 
     async def _on_message(self, message: AbstractIncomingMessage) -> None:
         async with self._slots:
+            event_type = message.routing_key or "unknown"
             try:
                 envelope = decode_envelope(message.body)
-                await self._handle(envelope)
+                outcome = await self._handle(envelope) or "handled"
             except (PoisonMessage, UnknownEvent, ValidationError) as exc:
                 await self._park(message, reason=str(exc))
+                EVENTS_CONSUMED.labels(self._service, event_type, "parked").inc()
                 return
             except Exception:
                 # Requeued; the quorum queue's delivery limit dead-letters it if it keeps failing.
                 log.exception("event handling failed; requeueing", extra={"messageId": message.message_id})
                 await message.nack(requeue=True)
+                EVENTS_CONSUMED.labels(self._service, event_type, "retried").inc()
                 return
             await message.ack()
+            EVENTS_CONSUMED.labels(self._service, event_type, outcome).inc()
 
     async def _park(self, message: AbstractIncomingMessage, *, reason: str) -> None:
         """Copies the message to the dead-letter queue with the reason, then acks the original."""

@@ -30,3 +30,12 @@ async def test_not_ready_and_clean_errors_when_the_broker_is_unreachable(service
                                                             "email": "outbox@example.com"})
             assert created.status_code == 201
             assert await app.state.runtime.outbox.backlog() == 1
+
+
+async def test_metrics_count_requests_by_route_and_show_the_outbox_backlog(api):
+    await api.post("/customers", json={"firstName": "M", "lastName": "T", "email": "metrics@example.com"})
+    await api.get("/customers/does-not-exist")
+    text = (await api.get("/metrics")).text
+    assert 'http_requests_total{method="POST",route="/customers",service="customers",status="201"}' in text
+    assert 'route="/customers/{customer_id}",service="customers",status="404"' in text
+    assert 'outbox_backlog{service="customers"}' in text
