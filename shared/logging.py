@@ -1,8 +1,19 @@
 """Structured JSON logs for every process."""
 import logging
 import sys
+from contextvars import ContextVar
 
 from pythonjsonlogger.json import JsonFormatter
+
+
+# The request or event being handled, so every log line can be joined across services.
+correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+
+
+class CorrelationFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.correlationId = correlation_id.get()
+        return True
 
 
 def configure_logging(service: str, level: str = "INFO", as_json: bool = True) -> None:
@@ -17,6 +28,7 @@ def configure_logging(service: str, level: str = "INFO", as_json: bool = True) -
         )
     else:
         handler.setFormatter(logging.Formatter(f"%(asctime)s {service} %(levelname)s %(name)s %(message)s"))
+    handler.addFilter(CorrelationFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

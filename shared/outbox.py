@@ -13,6 +13,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from shared.bus.publisher import Publisher, PublishFailed
 from shared.events.envelope import Envelope, Event
+from shared.logging import correlation_id as current_correlation_id
 from shared.metrics import EVENTS_PUBLISHED
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ class Outbox:
         await self.collection.create_index([("status", ASCENDING), ("createdAt", ASCENDING)])
 
     async def add(self, session: AsyncClientSession, event: Event, *, correlation_id: str | None = None) -> Envelope:
+        # Events caused by a request or another event carry its correlation id unless told otherwise.
+        correlation_id = correlation_id or current_correlation_id.get()
         envelope = Envelope.wrap(event, source=self.source, correlation_id=correlation_id)
         await self.collection.insert_one(
             {

@@ -11,6 +11,7 @@ from shared.bus.publisher import Publisher
 from shared.errors import AppError, Unavailable
 from shared.events.envelope import Envelope, Event, UnknownEvent, parse_event
 from shared.inbox import AlreadyHandled, Inbox
+from shared.logging import correlation_id
 from shared.mongo import create_client, ping, run_in_transaction
 from shared.outbox import Outbox, OutboxRelay
 from shared.settings import ServiceSettings
@@ -75,6 +76,7 @@ class ServiceRuntime:
 
     async def dispatch(self, envelope: Envelope) -> str:
         """Handles one event exactly once: the inbox record and the handler's writes commit together."""
+        correlation_id.set(envelope.correlation_id or envelope.id)
         handler = self.subscriptions.get(envelope.type)
         if handler is None:
             raise UnknownEvent(f"{self.settings.service_name} does not handle {envelope.type}")

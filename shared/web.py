@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import AppError
+from shared.logging import correlation_id
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ def install_request_ids(app: FastAPI) -> None:
     async def request_id(request: Request, call_next):
         request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
         request.state.request_id = request_id
+        correlation_id.set(request.headers.get("x-correlation-id") or request_id)
         response = await call_next(request)
         response.headers["x-request-id"] = request_id
         return response
