@@ -51,7 +51,13 @@ def start_secantus(port: int, storage_path: str, log_file=None) -> subprocess.Po
         Path(storage_path).mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(secantus_command(port, storage_path), stdout=log_file or subprocess.DEVNULL,
                                stderr=subprocess.STDOUT, start_new_session=True)
-    wait_for_port("127.0.0.1", port, 60, "SecantusDB", process)
+    try:
+        wait_for_port("127.0.0.1", port, 60, "SecantusDB", process)
+    except BaseException:
+        if process.poll() is None:  # it never listened: don't leave it running
+            process.kill()
+            process.wait()
+        raise
     return process
 
 

@@ -1,0 +1,132 @@
+"""docker-compose.yml and the Dockerfile describe the reference deployment; these checks need no Docker."""
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES = {"customers": ("services.customers", 8001), "loyalty": ("services.loyalty", 8002),
+            "campaigns": ("services.campaigns", 8003)}
+GATEWAY_PORT = 8000
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def services(compose) -> dict:
+    return compose["services"]
+
+
+def env(service: dict) -> dict[str, str]:
+    raw = service.get("environment") or {}
+    if isinstance(raw, list):
+        raw = dict(item.split("=", 1) for item in raw)
+    return {key: str(value) for key, value in raw.items()}
+
+
+def command(service: dict) -> str:
+    raw = service.get("command", "")
+    return " ".join(raw) if isinstance(raw, list) else raw
+
+
+def healthcheck(service: dict) -> str:
+    test = service["healthcheck"]["test"]
+    return " ".join(test) if isinstance(test, list) else test
+
+
+def depends_on(service: dict) -> dict[str, str]:
+    raw = service.get("depends_on") or {}
+    assert isinstance(raw, dict), "depends_on needs the long form to carry conditions"
+    return {name: spec.get("condition") for name, spec in raw.items()}
+
+
+def test_every_process_and_its_infrastructure_is_there(services):
+    assert set(services) == {"mongo", "rabbitmq", "customers", "loyalty", "campaigns", "gateway"}
+
+
+def test_mongo_is_a_single_node_replica_set_initiated_by_its_healthcheck(services):
+    mongo = services["mongo"]
+    assert mongo["image"] == "mongo:7"
+    args = command(mongo).split()
+    assert args[args.index("--replSet") + 1] == "rs0"
+    assert "--bind_ip_all" in args
+    check = healthcheck(mongo)
+    assert "mongosh" in check and "rs.initiate" in check and "'rs0'" in check
+    assert "mongo:27017" in check, "the member's host must be reachable from the other containers"
+
+
+def test_rabbitmq_has_management_ports_and_a_ping_healthcheck(services):
+    rabbitmq = services["rabbitmq"]
+    assert rabbitmq["image"] == "rabbitmq:3-management"
+    published = {str(p).split(":")[-1] for p in rabbitmq["ports"]}
+    assert {"5672", "15672"} <= published
+    assert healthcheck(rabbitmq).split()[-3:] == ["rabbitmq-diagnostics", "-q", "ping"]
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_services_run_their_module_against_mongo_and_rabbitmq(services, name):
+    module, port = SERVICES[name]
+    service = services[name]
+    assert service["build"] in (".", {"context": "."})
+    assert command(service).split()[-3:] == ["python", "-m", module]
+    variables = env(service)
+    assert variables["MONGO_URL"] == "mongodb://mongo:27017/?replicaSet=rs0"
+    assert variables["MONGO_DATABASE"] == name
+    amqp = urlparse(variables["AMQP_URL"])
+    assert amqp.scheme == "amqp" and amqp.hostname == "rabbitmq" and amqp.port == 5672
+    assert variables["EVENTS_EXCHANGE"] == "cms.events"
+    assert variables["PORT"] == str(port) and variables["HOST"] == "0.0.0.0"
+    assert f"127.0.0.1:{port}/readyz" in healthcheck(service)
+    assert depends_on(service) == {"mongo": "service_healthy", "rabbitmq": "service_healthy"}
+
+
+def test_rabbitmq_credentials_match_what_the_services_use(services):
+    broker = env(services["rabbitmq"])
+    for name in SERVICES:
+        amqp = urlparse(env(services[name])["AMQP_URL"])
+        assert (amqp.username, amqp.password) == (broker.get("RABBITMQ_DEFAULT_USER", "guest"),
+                                                  broker.get("RABBITMQ_DEFAULT_PASS", "guest"))
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_services_can_scale(services, name):
+    service = services[name]
+    assert "container_name" not in service
+    assert "ports" not in service, "a fixed host port allows one replica only"
+
+
+def test_gateway_is_published_and_finds_the_services(services):
+    gateway = services["gateway"]
+    assert "container_name" not in gateway
+    assert command(gateway).split()[-3:] == ["python", "-m", "gateway"]
+    assert [str(p) for p in gateway["ports"]] == [f"{GATEWAY_PORT}:{GATEWAY_PORT}"]
+    variables = env(gateway)
+    assert variables["PORT"] == str(GATEWAY_PORT) and variables["HOST"] == "0.0.0.0"
+    for name, (_, port) in SERVICES.items():
+        assert variables[f"{name.upper()}_URL"] == f"http://{name}:{port}"
+    assert f"127.0.0.1:{GATEWAY_PORT}/readyz" in healthcheck(gateway)
+    assert depends_on(gateway) == {name: "service_healthy" for name in SERVICES}
+
+
+def test_every_healthcheck_retries(services):
+    for name, service in services.items():
+        assert service["healthcheck"].get("retries", 0) >= 3, name
+
+
+def test_dockerfile_builds_a_slim_image_that_runs_as_a_user():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    instructions = [line.strip() for line in dockerfile.splitlines() if line.strip() and not line.startswith("#")]
+    assert instructions[0] == "FROM python:3.11-slim"
+    assert re.search(r"pip install \.(\s|$)", dockerfile)
+    users = [line.split()[1] for line in instructions if line.startswith("USER ")]
+    assert users and users[-1] not in ("root", "0")
+
+
+def test_dockerignore_keeps_local_state_out_of_the_image():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".venv", ".data", ".git"} <= set(ignored)
