@@ -1,9 +1,25 @@
-"""What the loyalty service publishes and which events it consumes (none yet: the capability is a later issue)."""
+"""What the loyalty service publishes and which events it consumes."""
+from services.loyalty.handlers import members, points
 from services.loyalty.handlers.deps import Deps
+from shared.events import contracts
 from shared.runtime import EventHandler
 
-CONSUMES: dict = {}
+PUBLISHES = [contracts.LoyaltyPointsChanged, contracts.LoyaltyTierChanged, contracts.LoyaltyRewardRedeemed]
+
+CONSUMES = {
+    contracts.OrderPlaced.TYPE: points.on_order_placed,
+    contracts.OrderRefunded.TYPE: points.on_order_refunded,
+    contracts.CustomerCreated.TYPE: members.on_customer_created,
+    contracts.CustomerDeleted.TYPE: members.on_customer_deleted,
+}
 
 
 def subscriptions(deps: Deps) -> dict[str, EventHandler]:
-    return {}
+    """Event type -> handler(event, envelope, session), with the service's dependencies bound."""
+
+    def bind(handler):
+        async def handle(event, envelope, session):
+            await handler(deps, event, envelope, session)
+        return handle
+
+    return {event_type: bind(handler) for event_type, handler in CONSUMES.items()}

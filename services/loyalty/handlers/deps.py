@@ -1,18 +1,59 @@
 """What every handler works with; built once in the app's lifespan."""
-from dataclasses import dataclass
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TypeVar
 
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import PyMongoError
+
+from services.loyalty.handlers.locks import CustomerLocks
 from services.loyalty.settings import LoyaltySettings
+from services.loyalty.store.accounts import AccountStore
+from services.loyalty.store.jobs import JobClaims
+from services.loyalty.store.ledger import LedgerStore
+from services.loyalty.store.members import MemberStore
+from services.loyalty.store.programs import ProgramStore
+from services.loyalty.store.redemptions import RedemptionStore
+from shared.errors import Unavailable
 from shared.runtime import ServiceRuntime
+
+T = TypeVar("T")
 
 
 @dataclass
 class Deps:
     settings: LoyaltySettings
     runtime: ServiceRuntime
+    programs: ProgramStore
+    accounts: AccountStore
+    ledger: LedgerStore
+    redemptions: RedemptionStore
+    members: MemberStore
+    jobs: JobClaims
+    locks: CustomerLocks = field(default_factory=CustomerLocks)
+    instance_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     @classmethod
     def build(cls, settings: LoyaltySettings, runtime: ServiceRuntime) -> "Deps":
-        return cls(settings, runtime)
+        db = runtime.db
+        return cls(settings, runtime, ProgramStore(db), AccountStore(db), LedgerStore(db), RedemptionStore(db),
+                   MemberStore(db), JobClaims(db))
+
+    async def transaction(self, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
+        """The runtime's bounded transaction; contention that outlasts its retries is a clean 503, not a 500."""
+        try:
+            return await self.runtime.transaction(work)
+        except PyMongoError as exc:
+            if exc.has_error_label("TransientTransactionError"):
+                raise Unavailable("the account is busy; retry shortly") from exc
+            raise
 
     async def ensure_indexes(self) -> None:
-        """No collections of its own yet."""
+        for store in (self.programs, self.accounts, self.ledger, self.redemptions, self.members, self.jobs):
+            await store.ensure_indexes()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)

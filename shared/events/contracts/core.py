@@ -92,6 +92,8 @@ class LoyaltyPointsChanged(Event):
     lifetime_points: int = Field(alias="lifetimePoints")
     reason: str
     entry_id: str = Field(alias="entryId")
+    # Grows with every change of the account: events may arrive out of order, keep the highest version seen.
+    account_version: int | None = Field(None, alias="accountVersion")
 
 
 class LoyaltyTierChanged(Event):
@@ -99,6 +101,7 @@ class LoyaltyTierChanged(Event):
     customer_id: str = Field(alias="customerId")
     previous_tier: Tier | None = Field(None, alias="previousTier")
     tier: Tier
+    account_version: int | None = Field(None, alias="accountVersion")
 
 
 class LoyaltyRewardRedeemed(Event):

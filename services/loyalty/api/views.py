@@ -1,0 +1,52 @@
+"""What the API shows: currency units and decimal multipliers for display, camelCase names, `id` not `_id`."""
+from decimal import Decimal
+
+from shared.money import to_units
+
+
+def reward_view(reward: dict, stock_left: dict[str, int] | None = None) -> dict:
+    value = reward["value"]
+    if value is not None and reward["type"] in ("fixed_discount", "cashback"):
+        value = to_units(value)
+    view = {k: reward[k] for k in ("id", "name", "description", "type", "pointsCost", "stock", "isActive")}
+    view["value"] = value
+    if stock_left is not None and reward["stock"] is not None:
+        view["stockRemaining"] = stock_left.get(reward["id"], 0)
+    return view
+
+
+def tier_view(tier: dict) -> dict:
+    return {"name": tier["name"], "minPoints": tier["minPoints"],
+            "multiplier": float(Decimal(tier["multiplierPercent"]) / 100), "benefits": tier["benefits"]}
+
+
+def program_view(doc: dict, stock_left: dict[str, int] | None = None) -> dict:
+    return {"id": doc["_id"], **{k: doc[k] for k in ("name", "description", "type", "startDate", "endDate",
+                                                     "isActive", "pointsPerUnit", "isDefault", "createdAt",
+                                                     "updatedAt")},
+            "tiers": [tier_view(t) for t in doc["tiers"]],
+            "rewards": [reward_view(r, stock_left) for r in doc["rewards"]]}
+
+
+def account_public(view: dict) -> dict:
+    return {**view, "availableRewards": [reward_view(r) for r in view["availableRewards"]]}
+
+
+def entry_view(entry: dict) -> dict:
+    keys = ("customerId", "programId", "period", "kind", "points", "balanceAfter", "reason", "sourceType",
+            "sourceId", "orderId", "rewardId", "redemptionId", "shortfall", "expiresAt", "createdAt")
+    return {"id": entry["_id"], **{k: entry.get(k) for k in keys}}
+
+
+def redemption_view(doc: dict) -> dict:
+    value = doc["value"]
+    if value is not None and doc["type"] in ("fixed_discount", "cashback"):
+        value = to_units(value)
+    return {"id": doc["_id"], "code": doc["code"], "customerId": doc["customerId"], "programId": doc["programId"],
+            "rewardId": doc["rewardId"], "rewardName": doc["rewardName"], "type": doc["type"], "value": value,
+            "points": doc["points"], "balance": doc["balanceAfter"], "requestId": doc.get("requestId"),
+            "createdAt": doc["createdAt"]}
+
+
+def page(items: list[dict], total: int, limit: int, offset: int) -> dict:
+    return {"items": items, "total": total, "limit": limit, "offset": offset}

@@ -1,0 +1,90 @@
+"""Scheduled jobs: the quarterly tier reset and points expiry, each claimed once per period across replicas."""
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from services.loyalty.domain.tiers import period_key, tier_for
+from services.loyalty.handlers.deps import Deps
+from services.loyalty.handlers.posting import Posting, post
+from shared.errors import NotFound
+from shared.events import contracts
+
+log = logging.getLogger(__name__)
+
+
+async def reset_tiers(deps: Deps, now: datetime) -> dict:
+    """Qualification restarts: every account outside the current period goes back to 0 and the first tier."""
+    program = await deps.programs.active_at(now)
+    if program is None:
+        return {"accounts": 0, "tierChanges": 0}
+    key, base = period_key(program, now), tier_for(program["tiers"], 0)["name"]
+    counts = {"accounts": 0, "tierChanges": 0}
+    while batch := await deps.accounts.outside_period(key, deps.settings.job_batch_size):
+        async def work(session: AsyncClientSession) -> None:
+            for account in batch:
+                version = await deps.accounts.reset_standing(account["_id"], {
+                    "qualifyingPoints": 0, "periodKey": key, "programId": program["_id"], "tier": base,
+                    "updatedAt": now}, session)
+                if account.get("tier", base) != base:
+                    await deps.runtime.outbox.add(session, contracts.LoyaltyTierChanged(
+                        customerId=account["_id"], previousTier=account.get("tier"), tier=base, accountVersion=version))
+        await deps.runtime.transaction(work)
+        counts["accounts"] += len(batch)
+        counts["tierChanges"] += sum(1 for a in batch if a.get("tier", base) != base)
+    return counts
+
+
+async def expire_points(deps: Deps, now: datetime) -> dict:
+    """Oldest points go first: what expired minus everything debited so far is still unspent, so it lapses."""
+    expired = await deps.ledger.expired_credits(now)
+    counts = {"accounts": 0, "points": 0}
+    for account in await deps.accounts.by_ids(list(expired)):
+        due = min(expired[account["_id"]] - account.get("debited", 0), account["balance"])
+        if due <= 0:
+            continue
+        program = await deps.programs.active_at(now) or await deps.programs.get(account.get("programId"))
+        change = Posting(account["_id"], "expire", -due, "Points expired", "job", f"expire-points:{now.date()}")
+
+        async def work(session: AsyncClientSession) -> None:
+            await post(deps, session, program, change, now, require_balance=due)
+        async with deps.locks.hold(account["_id"]):
+            await deps.runtime.transaction(work)
+        counts["accounts"] += 1
+        counts["points"] += due
+    return counts
+
+
+async def _tier_reset_period(deps: Deps, now: datetime) -> str:
+    program = await deps.programs.active_at(now)
+    return period_key(program, now) if program else f"none:{now.date()}"
+
+
+async def _daily(deps: Deps, now: datetime) -> str:
+    return now.date().isoformat()
+
+
+# name -> (the period a run belongs to, the work)
+JOBS: dict[str, tuple[Callable[[Deps, datetime], Awaitable[str]], Callable[[Deps, datetime], Awaitable[dict]]]] = {
+    "tier-reset": (_tier_reset_period, reset_tiers),
+    "expire-points": (_daily, expire_points),
+}
+
+
+async def run_job(deps: Deps, name: str, now: datetime) -> dict:
+    """Runs the job for the period `now` falls in, unless another run (here or on a replica) claimed it."""
+    if name not in JOBS:
+        raise NotFound(f"no job named {name}; jobs: {', '.join(JOBS)}", field="name")
+    period_for, work = JOBS[name]
+    period = await period_for(deps, now)
+    if not await deps.jobs.claim(name, period, deps.instance_id, deps.settings.job_lease_seconds):
+        return {"job": name, "period": period, "ran": False, "result": None}
+    try:
+        result = await work(deps, now)
+    except Exception:
+        await deps.jobs.release(name, period, deps.instance_id)
+        raise
+    await deps.jobs.complete(name, period, deps.instance_id, result)
+    log.info("job ran", extra={"job": name, "period": period, "result": result})
+    return {"job": name, "period": period, "ran": True, "result": result}

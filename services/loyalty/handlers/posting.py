@@ -1,0 +1,76 @@
+"""Posts one ledger entry and moves the account with it, recalculating the tier; events go to the outbox."""
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from services.loyalty.domain.commands import InsufficientPoints
+from services.loyalty.domain.tiers import period_key, period_of, tier_for, tier_named
+from services.loyalty.handlers.deps import Deps
+from shared.events import contracts
+
+
+@dataclass
+class Posting:
+    """One change: `delta` moves the balance; qualifying and lifetime move by their own amounts."""
+
+    customer_id: str
+    kind: str  # earn | adjust | redeem | expire | clawback
+    delta: int
+    reason: str
+    source_type: str  # event | request | job
+    source_id: str
+    qualifying: int = 0
+    lifetime: int = 0
+    extra: dict | None = None
+
+
+def effective_standing(account: dict | None, program: dict, now: datetime) -> tuple[int, dict]:
+    """Qualifying points and tier as of now: a new period starts from zero even before the reset job ran."""
+    if account is None or account.get("periodKey") != period_key(program, now):
+        return 0, tier_for(program["tiers"], 0)
+    return account.get("qualifyingPoints", 0), tier_named(program["tiers"], account.get("tier"))
+
+
+async def post(deps: Deps, session: AsyncClientSession, program: dict, change: Posting, now: datetime,
+               *, require_balance: int | None = None, correlation_id: str | None = None) -> tuple[dict, dict]:
+    """Writes the entry and the account in the caller's transaction; returns (entry, account after)."""
+    account = await deps.accounts.get(change.customer_id, session)
+    qualifying, _ = effective_standing(account, program, now)
+    qualifying = max(0, qualifying + change.qualifying)
+    tier = tier_for(program["tiers"], qualifying)["name"]
+    inc = {"balance": change.delta, "lifetimePoints": change.lifetime, "version": 1}
+    inc["credited" if change.delta > 0 else "debited"] = abs(change.delta)
+    if change.extra and change.extra.get("shortfall"):
+        inc["shortfall"] = change.extra["shortfall"]
+    fields = {"qualifyingPoints": qualifying, "periodKey": period_key(program, now), "programId": program["_id"],
+              "tier": tier, "updatedAt": now}
+    condition = {"balance": {"$gte": require_balance}} if require_balance is not None else None
+    after = await deps.accounts.change(change.customer_id, inc, fields, session, condition)
+    if after is None:
+        raise InsufficientPoints(f"the balance does not cover {require_balance} points", field="rewardId")
+    entry = {"_id": str(uuid.uuid4()), "customerId": change.customer_id, "programId": program["_id"],
+             "period": period_of(program, now), "kind": change.kind, "points": change.delta,
+             "balanceAfter": after["balance"], "reason": change.reason, "sourceType": change.source_type,
+             "sourceId": change.source_id, "createdAt": now, **(change.extra or {})}
+    if change.kind in ("earn", "adjust"):
+        entry["expiresAt"] = now + timedelta(days=deps.settings.points_expiry_days)
+    await deps.ledger.insert(entry, session)
+    await _publish(deps, session, account, after, entry, correlation_id)
+    return entry, after
+
+
+async def _publish(deps: Deps, session: AsyncClientSession, before: dict | None, after: dict, entry: dict,
+                   correlation_id: str | None) -> None:
+    outbox = deps.runtime.outbox
+    await outbox.add(session, contracts.LoyaltyPointsChanged(
+        customerId=after["_id"], delta=entry["points"], balance=after["balance"],
+        lifetimePoints=after["lifetimePoints"], reason=entry["reason"], entryId=entry["_id"],
+        accountVersion=after["version"]),
+        correlation_id=correlation_id)
+    previous = before.get("tier") if before else None
+    if after["tier"] != (previous or "bronze"):
+        await outbox.add(session, contracts.LoyaltyTierChanged(
+            customerId=after["_id"], previousTier=previous, tier=after["tier"], accountVersion=after["version"]),
+            correlation_id=correlation_id)

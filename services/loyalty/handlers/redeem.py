@@ -1,0 +1,69 @@
+"""Redeeming a reward: points out, one unit of stock out, a unique code in; never a double spend."""
+import base64
+import secrets
+import uuid
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from services.loyalty.domain.commands import InsufficientPoints, ProgramInactive, RedeemRequest, RewardUnavailable
+from services.loyalty.domain.programs import covers
+from services.loyalty.handlers.deps import Deps, utcnow
+from services.loyalty.handlers.members import require_member
+from services.loyalty.handlers.posting import Posting, post
+from shared.errors import NotFound
+from shared.events import contracts
+
+
+def reward_code() -> str:
+    """12 characters of base32 (60 bits): unguessable, easy to read out; the unique index backs it."""
+    return "JT-" + base64.b32encode(secrets.token_bytes(8)).decode()[:12]
+
+
+async def _reward(deps: Deps, reward_id: str) -> tuple[dict, dict]:
+    program = await deps.programs.with_reward(reward_id)
+    if program is None:
+        raise NotFound(f"reward {reward_id} not found", field="rewardId")
+    reward = next(r for r in program["rewards"] if r["id"] == reward_id)
+    if not covers(program, utcnow()):
+        raise ProgramInactive(f"the program of reward {reward_id} is not active", field="rewardId")
+    if not reward["isActive"]:
+        raise RewardUnavailable(f"reward {reward_id} is not offered any more", field="rewardId")
+    return program, reward
+
+
+async def redeem(deps: Deps, customer_id: str, body: RedeemRequest, correlation_id: str | None = None) -> dict:
+    await require_member(deps, customer_id)
+    program, reward = await _reward(deps, body.reward_id)
+    cost = reward["pointsCost"]
+    async with deps.locks.hold(customer_id):
+        if body.request_id and (done := await deps.redemptions.by_request(customer_id, body.request_id)):
+            return done
+        account = await deps.accounts.get(customer_id)
+        if (account["balance"] if account else 0) < cost:
+            # Checked before the transaction too, so a queue of hopeless requests costs no transactions.
+            raise InsufficientPoints(f"{cost} points needed, {account['balance'] if account else 0} available",
+                                     field="rewardId")
+
+        async def work(session: AsyncClientSession) -> dict:
+            if reward["stock"] is not None and not await deps.programs.take_one(reward["id"], session):
+                raise RewardUnavailable(f"reward {reward['id']} is out of stock", field="rewardId")
+            now = utcnow()
+            redemption_id = str(uuid.uuid4())
+            change = Posting(customer_id, "redeem", -cost, f"Redeemed {reward['name']}", "request",
+                             body.request_id or redemption_id,
+                             extra={"rewardId": reward["id"], "redemptionId": redemption_id})
+            entry, after = await post(deps, session, program, change, now, require_balance=cost,
+                                      correlation_id=correlation_id)
+            doc = {"_id": redemption_id, "code": reward_code(), "customerId": customer_id,
+                   "programId": program["_id"], "rewardId": reward["id"], "rewardName": reward["name"],
+                   "type": reward["type"], "value": reward["value"], "points": cost, "balanceAfter": after["balance"],
+                   "entryId": entry["_id"], "createdAt": now}
+            if body.request_id:
+                doc["requestId"] = body.request_id
+            await deps.redemptions.insert(doc, session)
+            await deps.runtime.outbox.add(session, contracts.LoyaltyRewardRedeemed(
+                customerId=customer_id, rewardId=reward["id"], rewardName=reward["name"], points=cost,
+                code=doc["code"]), correlation_id=correlation_id)
+            return doc
+
+        return await deps.transaction(work)

@@ -1,0 +1,56 @@
+"""LedgerStore: immutable point entries (earn, adjust, redeem, expire, clawback), newest first per customer."""
+from datetime import datetime
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+CREDITS = ["earn", "adjust"]
+
+
+class LedgerStore:
+    def __init__(self, db: AsyncDatabase):
+        self.collection = db["ledger"]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("customerId", ASCENDING), ("createdAt", DESCENDING), ("_id", DESCENDING)])
+        # One earn and one clawback per order, whatever the number of deliveries of its events.
+        await self.collection.create_index([("orderId", ASCENDING), ("kind", ASCENDING)], unique=True,
+                                           partialFilterExpression={"orderId": {"$type": "string"}})
+        await self.collection.create_index([("expiresAt", ASCENDING)])
+        await self.collection.create_index([("programId", ASCENDING), ("createdAt", ASCENDING)])
+
+    async def insert(self, entry: dict, session: AsyncClientSession) -> None:
+        await self.collection.insert_one(entry, session=session)
+
+    async def for_order(self, order_id: str, kind: str, session: AsyncClientSession) -> dict | None:
+        return await self.collection.find_one({"orderId": order_id, "kind": kind}, session=session)
+
+    async def page_for_customer(self, customer_id: str, limit: int, offset: int) -> tuple[list[dict], int]:
+        query = {"customerId": customer_id}
+        items = await self.collection.find(query).sort([("createdAt", DESCENDING), ("_id", DESCENDING)]) \
+            .skip(offset).limit(limit).to_list()
+        return items, await self.collection.count_documents(query)
+
+    async def expired_credits(self, now: datetime) -> dict[str, int]:
+        """Per customer: all credits whose expiry has passed (debits are then taken from the oldest first)."""
+        cursor = await self.collection.aggregate([
+            {"$match": {"kind": {"$in": CREDITS}, "expiresAt": {"$lte": now}}},
+            {"$group": {"_id": "$customerId", "points": {"$sum": "$points"}}},
+        ])
+        return {row["_id"]: row["points"] for row in await cursor.to_list()}
+
+    async def totals(self, program_id: str, since: datetime | None, until: datetime | None) -> list[dict]:
+        """Sums per period and kind: points (signed), shortfall, entries."""
+        match: dict = {"programId": program_id}
+        if since or until:
+            match["createdAt"] = {**({"$gte": since} if since else {}), **({"$lt": until} if until else {})}
+        cursor = await self.collection.aggregate([
+            {"$match": match},
+            {"$group": {"_id": {"period": "$period", "kind": "$kind"}, "points": {"$sum": "$points"},
+                        "shortfall": {"$sum": {"$ifNull": ["$shortfall", 0]}}, "entries": {"$sum": 1}}},
+        ])
+        return await cursor.to_list()
+
+    async def delete_for_customer(self, customer_id: str, session: AsyncClientSession) -> None:
+        await self.collection.delete_many({"customerId": customer_id}, session=session)
