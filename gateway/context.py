@@ -3,7 +3,10 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from gateway.clients.campaigns import CampaignsClient
 from gateway.clients.customers import CustomersClient
+from gateway.clients.loyalty import LoyaltyClient
+from gateway.clients.segments import SegmentsClient
 from gateway.loaders import Loaders
 from gateway.settings import GatewaySettings
 
@@ -11,10 +14,16 @@ from gateway.settings import GatewaySettings
 @dataclass
 class Clients:
     customers: CustomersClient
+    loyalty: LoyaltyClient
+    campaigns: CampaignsClient
+    segments: SegmentsClient
 
     @classmethod
     def build(cls, http: httpx.AsyncClient, settings: GatewaySettings) -> "Clients":
-        return cls(customers=CustomersClient(http, settings.customers_url, "customers"))
+        return cls(customers=CustomersClient(http, settings.customers_url, "customers"),
+                   loyalty=LoyaltyClient(http, settings.loyalty_url, "loyalty"),
+                   campaigns=CampaignsClient(http, settings.campaigns_url, "campaigns"),
+                   segments=SegmentsClient(http, settings.customers_url, "customers"))
 
 
 @dataclass

@@ -6,6 +6,7 @@ from strawberry.dataloader import DataLoader
 
 from gateway.clients.base import ServiceError
 from gateway.clients.customers import CustomersClient
+from gateway.loyalty.loaders import loyalty_by_customer_id_loader
 
 
 def customer_by_id_loader(customers: CustomersClient) -> DataLoader:
@@ -35,10 +36,16 @@ class Loaders:
     customer_by_id: DataLoader
     orders_by_customer_id: DataLoader
     activity_by_customer_id: DataLoader
+    loyalty_by_customer_id: DataLoader
+    loyalty_ledger_by_customer_id: DataLoader
+    messages_by_customer_id: DataLoader
 
     @classmethod
     def build(cls, clients) -> "Loaders":
         customers = clients.customers
         return cls(customer_by_id=customer_by_id_loader(customers),
                    orders_by_customer_id=_paged_loader(customers.orders_by_customer_ids),
-                   activity_by_customer_id=_paged_loader(customers.activity_by_customer_ids))
+                   activity_by_customer_id=_paged_loader(customers.activity_by_customer_ids),
+                   loyalty_by_customer_id=loyalty_by_customer_id_loader(clients.loyalty),
+                   loyalty_ledger_by_customer_id=_paged_loader(clients.loyalty.ledgers_by_customer_ids),
+                   messages_by_customer_id=_paged_loader(clients.campaigns.messages_by_customer_ids))

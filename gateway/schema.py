@@ -3,16 +3,28 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
+from gateway.campaigns.mutations import CampaignMutations
+from gateway.campaigns.queries import CampaignQueries
 from gateway.customers.mutations import CustomerMutations
 from gateway.customers.queries import CustomerQueries
 from gateway.errors import ErrorCodes
+from gateway.loyalty.mutations import LoyaltyMutations
+from gateway.loyalty.queries import LoyaltyQueries
+from gateway.segments.mutations import SegmentMutations
+from gateway.segments.queries import SegmentQueries
 from gateway.settings import GatewaySettings
 
 QUERIES: tuple[type, ...] = (
     CustomerQueries,
+    LoyaltyQueries,
+    CampaignQueries,
+    SegmentQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     CustomerMutations,
+    LoyaltyMutations,
+    CampaignMutations,
+    SegmentMutations,
 )
 
 

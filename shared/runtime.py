@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import ConnectionFailure
 
 from shared.bus.consumer import Consumer, PoisonMessage
 from shared.bus.publisher import Publisher
@@ -44,7 +45,7 @@ class ServiceRuntime:
                 amqp_url=settings.amqp_url, exchange_name=settings.events_exchange, queue_name=settings.queue_name,
                 routing_keys=sorted(subscriptions), handle=self.dispatch, prefetch=settings.consumer_prefetch,
                 concurrency=settings.consumer_concurrency, delivery_limit=settings.delivery_limit,
-                service=settings.service_name,
+                service=settings.service_name, queue_type=settings.queue_type,
             )
         try:
             await self.outbox.ensure_indexes()
@@ -54,14 +55,26 @@ class ServiceRuntime:
         if self.consumer:
             self._tasks.append(asyncio.create_task(self.consumer.run(), name="consumer"))
 
+    def add_task(self, coroutine, name: str) -> None:
+        """Runs a service's own background loop (scheduler, worker) for the life of the process."""
+        self._tasks.append(asyncio.create_task(coroutine, name=name))
+
     async def stop(self) -> None:
+        """Stops background work, then closes connections; each step is bounded so shutdown never hangs."""
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._bounded("background tasks", asyncio.gather(*self._tasks, return_exceptions=True))
         if self.consumer:
-            await self.consumer.close()
-        await self.publisher.close()
-        await self.mongo.close()
+            await self._bounded("consumer", self.consumer.close())
+        await self._bounded("publisher", self.publisher.close())
+        await self._bounded("database client", self.mongo.close())
+
+    @staticmethod
+    async def _bounded(what: str, awaitable, seconds: float = 5.0) -> None:
+        try:
+            await asyncio.wait_for(awaitable, seconds)
+        except asyncio.TimeoutError:
+            log.warning("shutdown step timed out", extra={"step": what})
 
     async def transaction(self, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
         """Runs work in one transaction, then wakes the relay for any events it added to the outbox."""
@@ -69,7 +82,7 @@ class ServiceRuntime:
             result = await run_in_transaction(self.mongo, work, attempts=self.settings.transaction_attempts)
         except AppError:
             raise
-        except (ConnectionError, OSError) as exc:
+        except (ConnectionFailure, OSError) as exc:
             raise Unavailable("database unavailable") from exc
         self.outbox.notify()
         return result
@@ -81,8 +94,11 @@ class ServiceRuntime:
         if handler is None:
             raise UnknownEvent(f"{self.settings.service_name} does not handle {envelope.type}")
         event = parse_event(envelope)
-        if await self.inbox.seen(envelope.id):
-            return "duplicate"
+        try:
+            if await self.inbox.seen(envelope.id):
+                return "duplicate"
+        except ConnectionFailure as exc:
+            raise Unavailable("database unavailable") from exc
 
         async def work(session: AsyncClientSession) -> None:
             await self.inbox.record(session, envelope)

@@ -1,4 +1,6 @@
 """Settings every service process reads from the environment."""
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -15,6 +17,7 @@ class ServiceSettings(BaseSettings):
     events_exchange: str = "cms.events"
     queue_prefix: str = ""
     delivery_limit: int = Field(5, ge=1, description="deliveries before a message is dead-lettered")
+    queue_type: Literal["quorum", "classic"] = "quorum"
     consumer_prefetch: int = Field(100, ge=1)
     consumer_concurrency: int = Field(8, ge=1, description="events handled at once by one process")
     outbox_poll_seconds: float = Field(0.5, gt=0)

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import AppError
@@ -51,6 +52,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, "ERROR"), str(exc.detail))
+
+    @app.exception_handler(ConnectionFailure)
+    async def on_database_down(_: Request, exc: ConnectionFailure) -> JSONResponse:
+        log.warning("database unavailable", extra={"error": str(exc)[:200]})
+        return error_response(503, "UNAVAILABLE", "database unavailable; try again shortly")
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -5,7 +5,9 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from gateway.campaigns.types import Message
 from gateway.customers.enums import CustomerStatus, Gender, LoyaltyTier, OrderStatus
+from gateway.loyalty.types import LoyaltyAccount
 from gateway.pagination import Connection, page_window
 
 
@@ -120,6 +122,17 @@ class Customer:
         limit, offset = page_window(first, after)
         page = await info.context.loaders.activity_by_customer_id.load((self.id, limit, offset))
         return Connection.from_page([Activity.from_json(a) for a in page["items"]], offset=offset,
+                                    total=page["total"])
+
+    @strawberry.field(description="Loyalty account (points, tier, ledger, rewards), from the loyalty service.")
+    async def loyalty(self, info: Info) -> LoyaltyAccount:
+        return LoyaltyAccount.from_json(await info.context.loaders.loyalty_by_customer_id.load(self.id))
+
+    @strawberry.field(description="Campaign messages sent to this customer, newest first.")
+    async def messages(self, info: Info, first: int = 10, after: str | None = None) -> Connection[Message]:
+        limit, offset = page_window(first, after)
+        page = await info.context.loaders.messages_by_customer_id.load((self.id, limit, offset))
+        return Connection.from_page([Message.from_json(m) for m in page["items"]], offset=offset,
                                     total=page["total"])
 
     @classmethod

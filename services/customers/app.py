@@ -2,7 +2,8 @@
 from fastapi import FastAPI
 
 from services.customers import events
-from services.customers.api import activity, customers, orders
+from services.customers.api import activity, customers, orders, segments
+from services.customers.handlers import segment_worker
 from services.customers.handlers.deps import Deps
 from services.customers.settings import CustomersSettings
 from shared.runtime import ServiceRuntime
@@ -13,7 +14,8 @@ def create_app(settings: CustomersSettings) -> FastAPI:
     async def setup(runtime: ServiceRuntime):
         deps = Deps.build(settings, runtime)
         await deps.ensure_indexes()
+        await segment_worker.start(deps, runtime)
         return deps, events.subscriptions(deps)
 
     return create_service_app(settings=settings, title="Customers service",
-                              routers=[customers.router, orders.router, activity.router], setup=setup)
+                              routers=[customers.router, orders.router, activity.router, segments.router], setup=setup)

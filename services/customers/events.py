@@ -1,5 +1,6 @@
 """What the customers service publishes and which events it consumes."""
 from services.customers.handlers import orders, timeline
+from services.customers.handlers import unsubscribes
 from services.customers.handlers.deps import Deps
 from shared.events import contracts
 from shared.runtime import EventHandler
@@ -12,6 +13,10 @@ CONSUMES = {
     contracts.CustomerInteractionRecorded.TYPE: timeline.on_interaction_recorded,
     contracts.LoyaltyPointsChanged.TYPE: timeline.on_loyalty_points_changed,
     contracts.LoyaltyTierChanged.TYPE: timeline.on_loyalty_tier_changed,
+    contracts.CustomerUnsubscribed.TYPE: unsubscribes.on_customer_unsubscribed,
+    contracts.CampaignMessageSent.TYPE: unsubscribes.on_campaign_message,
+    contracts.CampaignMessageOpened.TYPE: unsubscribes.on_campaign_message,
+    contracts.CampaignMessageClicked.TYPE: unsubscribes.on_campaign_message,
 }
 
 

@@ -9,6 +9,7 @@ from aio_pika.abc import AbstractExchange, AbstractIncomingMessage
 from pydantic import ValidationError
 
 from shared.bus.topology import declare_exchange, declare_service_queue
+from shared.errors import Unavailable
 from shared.events.envelope import Envelope, UnknownEvent
 from shared.metrics import EVENTS_CONSUMED
 
@@ -31,7 +32,8 @@ def decode_envelope(body: bytes) -> Envelope:
 class Consumer:
     def __init__(self, *, amqp_url: str, exchange_name: str, queue_name: str, routing_keys: list[str],
                  handle: EnvelopeHandler, prefetch: int, concurrency: int, delivery_limit: int,
-                 reconnect_seconds: float = 1.0, service: str = ""):
+                 reconnect_seconds: float = 1.0, service: str = "", queue_type: str = "quorum"):
+        self._queue_type = queue_type
         self._service = service or queue_name
         self._url = amqp_url
         self._exchange_name = exchange_name
@@ -72,7 +74,7 @@ class Consumer:
             exchange = await declare_exchange(channel, self._exchange_name)
             queue, self._dead_exchange = await declare_service_queue(
                 channel, exchange=exchange, queue=self._queue_name,
-                routing_keys=self._routing_keys, delivery_limit=self._delivery_limit,
+                routing_keys=self._routing_keys, delivery_limit=self._delivery_limit, queue_type=self._queue_type,
             )
             await queue.consume(self._on_message)
             self.consuming.set()
@@ -88,7 +90,7 @@ class Consumer:
             event_type = message.routing_key or "unknown"
             try:
                 envelope = decode_envelope(message.body)
-                outcome = await self._handle(envelope) or "handled"
+                outcome = await self._handle_until_available(envelope)
             except (PoisonMessage, UnknownEvent, ValidationError) as exc:
                 await self._park(message, reason=str(exc))
                 EVENTS_CONSUMED.labels(self._service, event_type, "parked").inc()
@@ -101,6 +103,20 @@ class Consumer:
                 return
             await message.ack()
             EVENTS_CONSUMED.labels(self._service, event_type, outcome).inc()
+
+    async def _handle_until_available(self, envelope: Envelope) -> str:
+        """While the database is down the message is held, not requeued: a requeue would count against the
+        delivery limit and park a perfectly good event. Holding it also stops new deliveries (prefetch)."""
+        delay = 0.5
+        while True:
+            try:
+                return await self._handle(envelope) or "handled"
+            except Unavailable:
+                if not self.connected:
+                    raise  # the broker went too; it will redeliver
+                log.warning("database unavailable; holding the event", extra={"eventId": envelope.id})
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
     async def _park(self, message: AbstractIncomingMessage, *, reason: str) -> None:
         """Copies the message to the dead-letter queue with the reason, then acks the original."""

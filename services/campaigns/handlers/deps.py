@@ -1,7 +1,21 @@
 """What every handler works with; built once in the app's lifespan."""
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
+import httpx
+
+from services.campaigns.clients.customers import SegmentMembers
+from services.campaigns.delivery.email import EmailSender
+from services.campaigns.delivery.ratelimit import RateLimiter
+from services.campaigns.delivery.sms import SmsSender
+from services.campaigns.domain.tracking import Links, Tokens
 from services.campaigns.settings import CampaignsSettings
+from services.campaigns.store.campaigns import CampaignStore
+from services.campaigns.store.messages import MessageStore
+from services.campaigns.store.recipients import RecipientStore
+from services.campaigns.store.templates import TemplateStore
+from services.campaigns.work.background import Background
 from shared.runtime import ServiceRuntime
 
 
@@ -9,10 +23,40 @@ from shared.runtime import ServiceRuntime
 class Deps:
     settings: CampaignsSettings
     runtime: ServiceRuntime
+    http: httpx.AsyncClient
+    campaigns: CampaignStore
+    templates: TemplateStore
+    messages: MessageStore
+    recipients: RecipientStore
+    segments: SegmentMembers
+    email: EmailSender
+    sms: SmsSender
+    links: Links
+    limiter: RateLimiter
+    background: Background
+    owner: str = field(default_factory=lambda: uuid.uuid4().hex)
+    work: object | None = None  # the WorkQueue, set by the app once built
 
     @classmethod
-    def build(cls, settings: CampaignsSettings, runtime: ServiceRuntime) -> "Deps":
-        return cls(settings, runtime)
+    def build(cls, settings: CampaignsSettings, runtime: ServiceRuntime,
+              customers_transport: httpx.AsyncBaseTransport | None = None) -> "Deps":
+        db = runtime.db
+        http = httpx.AsyncClient(timeout=10.0, mounts={settings.customers_url.rstrip("/"): customers_transport}
+                                 if customers_transport else None)
+        return cls(settings, runtime, http, CampaignStore(db), TemplateStore(db), MessageStore(db),
+                   RecipientStore(db), SegmentMembers(http, settings.customers_url), EmailSender(settings),
+                   SmsSender(settings, http), Links(settings.public_url, Tokens(settings.tracking_secret)),
+                   RateLimiter(settings.send_rate_per_second), Background())
 
     async def ensure_indexes(self) -> None:
-        """No collections of its own yet."""
+        for store in (self.campaigns, self.templates, self.messages, self.recipients):
+            await store.ensure_indexes()
+
+    async def close(self) -> None:
+        await self.background.stop()
+        await self.email.close()
+        await self.http.aclose()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)

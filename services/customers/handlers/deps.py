@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from services.customers.handlers.segment_services import SegmentParts
 from services.customers.settings import CustomersSettings
 from services.customers.store.activity import ActivityStore
 from services.customers.store.customers import CustomerStore
@@ -16,14 +17,15 @@ class Deps:
     customers: CustomerStore
     orders: OrderStore
     activity: ActivityStore
+    segments: SegmentParts | None = None
 
     @classmethod
     def build(cls, settings: CustomersSettings, runtime: ServiceRuntime) -> "Deps":
         db = runtime.db
-        return cls(settings, runtime, CustomerStore(db), OrderStore(db), ActivityStore(db))
+        return cls(settings, runtime, CustomerStore(db), OrderStore(db), ActivityStore(db), SegmentParts.build(db))
 
     async def ensure_indexes(self) -> None:
-        for store in (self.customers, self.orders, self.activity):
+        for store in (self.customers, self.orders, self.activity, self.segments):
             await store.ensure_indexes()
 
 

@@ -9,6 +9,7 @@ from services.customers.domain.orders import (
     OrderCreate, OrderStatusChange, can_move, item_documents, order_total_minor, stops_counting,
 )
 from services.customers.handlers.deps import Deps, utcnow
+from services.customers.handlers.segment_membership import refresh_membership
 from services.customers.store.orders import OrderAlreadyRecorded
 from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.events import contracts
@@ -28,6 +29,7 @@ async def _apply_new_order(deps: Deps, order: dict, session: AsyncClientSession)
     await deps.orders.insert(order, session)
     if not await deps.customers.add_order(order["customerId"], order["totalMinor"], order["placedAt"], now, session):
         raise NotFound(f"customer {order['customerId']} not found", field="customerId")
+    await refresh_membership(deps, order["customerId"], session)
     summary = f"Order {order['_id']} placed: {to_units(order['totalMinor']):.2f} {deps.settings.currency}"
     await deps.activity.add(activity.entry(order["customerId"], "order.placed", summary, order["placedAt"],
                                            {"orderId": order["_id"], "total": to_units(order["totalMinor"])}),
@@ -112,6 +114,7 @@ async def _status_effects(deps: Deps, order: dict, previous: str, now: datetime,
         correlation_id=correlation_id)
     if stops_counting(previous, target):
         await deps.customers.remove_order(order["customerId"], order["totalMinor"], now, session)
+        await refresh_membership(deps, order["customerId"], session)
         # A cancelled order that had been placed is undone like a refund, so loyalty takes its points back.
         await deps.runtime.outbox.add(session, contracts.OrderRefunded(
             orderId=order["_id"], customerId=order["customerId"], totalMinor=order["totalMinor"],

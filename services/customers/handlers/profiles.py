@@ -8,6 +8,7 @@ from services.customers.domain.customers import (
     REQUIRED_ON_UPDATE, CustomerCreate, CustomerUpdate, profile_fields, search_text,
 )
 from services.customers.handlers.deps import Deps, utcnow
+from services.customers.handlers.segment_membership import refresh_membership
 from shared.errors import NotFound, ValidationFailed
 from shared.events import contracts
 
@@ -42,6 +43,7 @@ async def create_customer(deps: Deps, body: CustomerCreate, correlation_id: str 
 
     async def work(session: AsyncClientSession) -> None:
         await deps.customers.insert(doc, session)
+        await refresh_membership(deps, doc["_id"], session)
         await deps.activity.add(activity.entry(doc["_id"], "profile.created", "Customer profile created", now), session)
         await deps.runtime.outbox.add(session, contact_event(contracts.CustomerCreated, doc, []),
                                       correlation_id=correlation_id)
@@ -71,6 +73,7 @@ async def update_customer(deps: Deps, customer_id: str, body: CustomerUpdate,
             merged.pop(key, None)
         updated = await deps.customers.update(
             customer_id, {**changes, "searchText": search_text(merged), "updatedAt": now}, unset, session)
+        await refresh_membership(deps, customer_id, session)
         changed = sorted(k for k in values if k != "emailKey" and current.get(k) != updated.get(k))
         if changed:
             await deps.activity.add(activity.entry(customer_id, "profile.updated",
@@ -91,6 +94,7 @@ async def delete_customer(deps: Deps, customer_id: str, correlation_id: str | No
             raise NotFound(f"customer {customer_id} not found", field="id")
         await deps.orders.delete_for_customer(customer_id, session)
         await deps.activity.delete_for_customer(customer_id, session)
+        await refresh_membership(deps, customer_id, session)
         await deps.runtime.outbox.add(session, contracts.CustomerDeleted(customerId=customer_id),
                                       correlation_id=correlation_id)
 

@@ -4,6 +4,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from services.customers.domain import activity
 from services.customers.domain.activity import InteractionCreate
 from services.customers.handlers.deps import Deps, utcnow
+from services.customers.handlers.segment_membership import refresh_membership
 from shared.errors import NotFound
 from shared.events import contracts
 from shared.events.envelope import Envelope
@@ -46,6 +47,7 @@ async def on_loyalty_points_changed(deps: Deps, event: contracts.LoyaltyPointsCh
 async def on_loyalty_tier_changed(deps: Deps, event: contracts.LoyaltyTierChanged, envelope: Envelope,
                                   session: AsyncClientSession) -> None:
     if await deps.customers.set_loyalty(event.customer_id, {"loyaltyTier": event.tier}, session):
+        await refresh_membership(deps, event.customer_id, session)
         await deps.activity.add(activity.entry(event.customer_id, "loyalty.tier", f"Loyalty tier is now {event.tier}",
                                                envelope.occurred_at, {"from": event.previous_tier,
                                                                       "to": event.tier}), session)

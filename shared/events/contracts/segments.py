@@ -1,1 +1,18 @@
 """Segment events (owned by the customers service)."""
+from typing import Literal
+
+from pydantic import Field
+
+from shared.events.envelope import Event
+
+__all__ = ["SegmentMembershipChanged"]
+
+
+class SegmentMembershipChanged(Event):
+    """A customer entered or left a segment (by a change to the customer, a criteria edit or the clock)."""
+
+    TYPE = "segment.membership.changed"
+    segment_id: str = Field(alias="segmentId")
+    segment_slug: str = Field(alias="segmentSlug")
+    customer_id: str = Field(alias="customerId")
+    change: Literal["entered", "left"]

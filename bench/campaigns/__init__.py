@@ -1,0 +1,1 @@
+"""Bench: a campaign through the whole service into the SMTP sink vs a bare aiosmtplib loop."""

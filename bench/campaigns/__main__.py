@@ -1,0 +1,4 @@
+"""python -m bench.campaigns --recipients N"""
+from bench.campaigns.run import main
+
+main()

@@ -1,0 +1,4 @@
+"""python -m bench.segments [--customers N]"""
+from bench.segments.run import main
+
+main()

@@ -1,0 +1,1 @@
+"""Campaigns in the graph: campaigns, templates, metrics, recipients and Customer.messages."""

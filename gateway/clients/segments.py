@@ -1,0 +1,34 @@
+"""The customers service's segment API (/customer-segments, /segment-jobs), typed for the gateway."""
+from typing import Any
+
+from gateway.clients.base import ServiceClient
+
+
+class SegmentsClient(ServiceClient):
+    async def list(self, limit: int, offset: int) -> dict:
+        return await self.request("GET", "/customer-segments", params={"limit": limit, "offset": offset})
+
+    async def get(self, id_or_slug: str) -> dict:
+        return await self.request("GET", f"/customer-segments/{id_or_slug}")
+
+    async def members(self, id_or_slug: str, limit: int, offset: int) -> dict:
+        return await self.request("GET", f"/customer-segments/{id_or_slug}/customers",
+                                  params={"limit": limit, "offset": offset})
+
+    async def preview(self, body: dict) -> dict:
+        return await self.request("POST", "/customer-segments/preview", json=body)
+
+    async def create(self, body: dict, headers: dict) -> dict:
+        return await self.request("POST", "/customer-segments", json=body, headers=headers)
+
+    async def update(self, id_or_slug: str, body: dict, headers: dict) -> dict:
+        return await self.request("PUT", f"/customer-segments/{id_or_slug}", json=body, headers=headers)
+
+    async def delete(self, id_or_slug: str, headers: dict) -> None:
+        await self.request("DELETE", f"/customer-segments/{id_or_slug}", headers=headers)
+
+    async def start_bulk_action(self, id_or_slug: str, body: dict[str, Any], headers: dict) -> dict:
+        return await self.request("POST", f"/customer-segments/{id_or_slug}/bulk-actions", json=body, headers=headers)
+
+    async def job(self, job_id: str) -> dict:
+        return await self.request("GET", f"/segment-jobs/{job_id}")

@@ -1,0 +1,1 @@
+"""Loyalty in the graph: programs, member accounts with ledger and rewards, points and redemption mutations."""

@@ -1,0 +1,21 @@
+"""Loyalty queries: loyaltyPrograms (a connection) and loyaltyProgram(id) with its analytics."""
+import strawberry
+from strawberry.types import Info
+
+from gateway.loyalty.programs import LoyaltyProgram
+from gateway.pagination import Connection, page_window
+
+
+@strawberry.type
+class LoyaltyQueries:
+    @strawberry.field
+    async def loyalty_programs(self, info: Info, first: int = 20,
+                               after: str | None = None) -> Connection[LoyaltyProgram]:
+        limit, offset = page_window(first, after)
+        page = await info.context.clients.loyalty.list_programs(limit, offset)
+        return Connection.from_page([LoyaltyProgram.from_json(p) for p in page["items"]], offset=offset,
+                                    total=page["total"])
+
+    @strawberry.field
+    async def loyalty_program(self, info: Info, id: strawberry.ID) -> LoyaltyProgram:
+        return LoyaltyProgram.from_json(await info.context.clients.loyalty.get_program(id))

@@ -1,0 +1,109 @@
+"""Loyalty account, ledger, rewards and redemptions as the graph shows them; built from the loyalty service's JSON."""
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.customers.enums import LoyaltyTier
+from gateway.loyalty.enums import LedgerKind, RewardType
+from gateway.pagination import Connection, page_window
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@strawberry.type
+class NextTier:
+    name: LoyaltyTier
+    remaining: int = strawberry.field(description="qualifying points still needed")
+
+
+@strawberry.type
+class LoyaltyReward:
+    id: strawberry.ID
+    name: str
+    description: str | None
+    type: RewardType
+    points_cost: int
+    value: float | None = strawberry.field(description="percent for percent_discount, currency units otherwise")
+    stock: int | None
+    stock_remaining: int | None
+    is_active: bool
+
+    @classmethod
+    def from_json(cls, data: dict) -> "LoyaltyReward":
+        return cls(id=data["id"], name=data["name"], description=data.get("description"),
+                   type=RewardType(data["type"]), points_cost=data["pointsCost"], value=data.get("value"),
+                   stock=data.get("stock"), stock_remaining=data.get("stockRemaining"), is_active=data["isActive"])
+
+
+@strawberry.type
+class LoyaltyLedgerEntry:
+    id: strawberry.ID
+    kind: LedgerKind
+    points: int
+    balance_after: int
+    reason: str
+    order_id: str | None
+    reward_id: str | None
+    shortfall: int | None
+    expires_at: datetime | None
+    created_at: datetime
+
+    @classmethod
+    def from_json(cls, data: dict) -> "LoyaltyLedgerEntry":
+        return cls(id=data["id"], kind=LedgerKind(data["kind"]), points=data["points"],
+                   balance_after=data["balanceAfter"], reason=data["reason"], order_id=data.get("orderId"),
+                   reward_id=data.get("rewardId"), shortfall=data.get("shortfall"),
+                   expires_at=_dt(data.get("expiresAt")), created_at=datetime.fromisoformat(data["createdAt"]))
+
+
+@strawberry.type
+class LoyaltyAccount:
+    customer_id: strawberry.ID
+    points: int = strawberry.field(description="the balance that can be redeemed")
+    tier: LoyaltyTier
+    lifetime_points: int
+    qualifying_points: int = strawberry.field(description="points counting toward the tier this period")
+    shortfall: int = strawberry.field(description="refunded points the balance could not cover")
+    next_tier: NextTier | None
+    available_rewards: list[LoyaltyReward] = strawberry.field(description="active, in stock and affordable now")
+
+    @strawberry.field(description="Point changes, newest first.")
+    async def ledger(self, info: Info, first: int = 20, after: str | None = None) -> Connection[LoyaltyLedgerEntry]:
+        limit, offset = page_window(first, after)
+        page = await info.context.loaders.loyalty_ledger_by_customer_id.load((self.customer_id, limit, offset))
+        return Connection.from_page([LoyaltyLedgerEntry.from_json(e) for e in page["items"]], offset=offset,
+                                    total=page["total"])
+
+    @classmethod
+    def from_json(cls, data: dict) -> "LoyaltyAccount":
+        upcoming = data.get("nextTier")
+        return cls(customer_id=data["customerId"], points=data["points"], tier=LoyaltyTier(data["tier"]),
+                   lifetime_points=data["lifetimePoints"], qualifying_points=data["qualifyingPoints"],
+                   shortfall=data["shortfall"],
+                   next_tier=NextTier(name=LoyaltyTier(upcoming["name"]), remaining=upcoming["remaining"])
+                   if upcoming else None,
+                   available_rewards=[LoyaltyReward.from_json(r) for r in data["availableRewards"]])
+
+
+@strawberry.type
+class LoyaltyRedemption:
+    id: strawberry.ID
+    code: str
+    customer_id: strawberry.ID
+    reward_id: strawberry.ID
+    reward_name: str
+    type: RewardType
+    value: float | None
+    points: int
+    balance: int = strawberry.field(description="points left after this redemption")
+    created_at: datetime
+
+    @classmethod
+    def from_json(cls, data: dict) -> "LoyaltyRedemption":
+        return cls(id=data["id"], code=data["code"], customer_id=data["customerId"], reward_id=data["rewardId"],
+                   reward_name=data["rewardName"], type=RewardType(data["type"]), value=data.get("value"),
+                   points=data["points"], balance=data["balance"],
+                   created_at=datetime.fromisoformat(data["createdAt"]))

@@ -1,0 +1,1 @@
+"""The segments part of the graph: types, queries and mutations."""

@@ -1,0 +1,103 @@
+"""Response models: what the API shows, camelCase, with rates and SMS length where they apply."""
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.campaigns.domain import rendering
+from services.campaigns.domain.messages import metrics
+
+T = TypeVar("T")
+
+
+class PublicModel(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class Page(PublicModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class SmsInfo(PublicModel):
+    length: int
+    segments: int
+    encoding: str
+
+
+class CampaignPublic(PublicModel):
+    id: str
+    name: str
+    type: str
+    subject: str | None = None
+    content: str
+    html_content: str | None = Field(None, alias="htmlContent")
+    target_segment: str | None = Field(None, alias="targetSegment")
+    target_customers: list[str] = Field(default_factory=list, alias="targetCustomers")
+    template_id: str | None = Field(None, alias="templateId")
+    scheduled_date: datetime | None = Field(None, alias="scheduledDate")
+    sent_date: datetime | None = Field(None, alias="sentDate")
+    started_at: datetime | None = Field(None, alias="startedAt")
+    status: str
+    open_rate: float = Field(alias="openRate")
+    click_rate: float = Field(alias="clickRate")
+    delivery_rate: float = Field(alias="deliveryRate")
+    sms: SmsInfo | None = Field(None, description="length and segments of the SMS rendered for a sample customer")
+    error: str | None = None
+    created_at: datetime = Field(alias="createdAt")
+    updated_at: datetime = Field(alias="updatedAt")
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> "CampaignPublic":
+        figures = metrics(doc.get("counts") or {})
+        sms = rendering.sms_info(rendering.render(doc["content"], rendering.SAMPLE)) if doc["type"] == "sms" else None
+        return cls(id=doc["_id"], **{k: doc.get(k) for k in (
+            "name", "type", "subject", "content", "htmlContent", "targetSegment", "templateId", "scheduledDate",
+            "sentDate", "startedAt", "status", "error", "createdAt", "updatedAt")},
+            targetCustomers=doc.get("targetCustomers") or [], openRate=figures["openRate"],
+            clickRate=figures["clickRate"], deliveryRate=figures["deliveryRate"], sms=sms)
+
+
+class TemplatePublic(PublicModel):
+    id: str
+    name: str
+    type: str
+    subject: str | None = None
+    content: str
+    html_content: str | None = Field(None, alias="htmlContent")
+    description: str | None = None
+    sms: SmsInfo | None = None
+    created_at: datetime = Field(alias="createdAt")
+    updated_at: datetime = Field(alias="updatedAt")
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> "TemplatePublic":
+        sms = rendering.sms_info(rendering.render(doc["content"], rendering.SAMPLE)) if doc["type"] == "sms" else None
+        return cls(id=doc["_id"], sms=sms, **{k: doc.get(k) for k in (
+            "name", "type", "subject", "content", "htmlContent", "description", "createdAt", "updatedAt")})
+
+
+class MessagePublic(PublicModel):
+    id: str
+    campaign_id: str = Field(alias="campaignId")
+    campaign_name: str | None = Field(None, alias="campaignName")
+    customer_id: str = Field(alias="customerId")
+    channel: str
+    to: str | None = None
+    status: str
+    reason: str | None = None
+    attempts: int = 0
+    created_at: datetime = Field(alias="createdAt")
+    sent_at: datetime | None = Field(None, alias="sentAt")
+    delivered_at: datetime | None = Field(None, alias="deliveredAt")
+    opened_at: datetime | None = Field(None, alias="openedAt")
+    clicked_at: datetime | None = Field(None, alias="clickedAt")
+    unsubscribed_at: datetime | None = Field(None, alias="unsubscribedAt")
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> "MessagePublic":
+        return cls(id=doc["_id"], **{k: doc.get(k) for k in (
+            "campaignId", "campaignName", "customerId", "channel", "to", "status", "reason", "createdAt", "sentAt",
+            "deliveredAt", "openedAt", "clickedAt", "unsubscribedAt")}, attempts=doc.get("attempts", 0))

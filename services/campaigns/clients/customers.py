@@ -1,0 +1,43 @@
+"""Segment membership from the customers service: the only thing campaigns asks it over HTTP."""
+from collections.abc import AsyncIterator
+
+import httpx
+
+from shared.errors import AppError, Unavailable, ValidationFailed
+
+PAGE = 100
+
+
+class SegmentMembers:
+    def __init__(self, http: httpx.AsyncClient, base_url: str):
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+
+    async def _get(self, segment: str, offset: int) -> dict:
+        url = f"{self.base_url}/customer-segments/{segment}/customers"
+        try:
+            response = await self.http.get(url, params={"limit": PAGE, "offset": offset})
+        except httpx.HTTPError as exc:
+            raise Unavailable(f"customers service unreachable: {exc}") from exc
+        if response.status_code == 404:
+            raise ValidationFailed(f"segment {segment!r} does not exist", field="targetSegment")
+        if response.status_code >= 400:
+            raise AppError(f"customers service answered {response.status_code} for segment {segment!r}")
+        return response.json()
+
+    async def pages(self, segment: str) -> AsyncIterator[list[str]]:
+        """Customer ids of the segment, one page at a time (offset paging, as every list here)."""
+        offset = 0
+        while True:
+            page = await self._get(segment, offset)
+            ids = [item.get("id") or item.get("customerId") for item in page.get("items", [])]
+            if ids:
+                yield ids
+            offset += len(ids)
+            # A short page ends the list; `total` is not trusted since a stored count may lag the members.
+            if len(ids) < PAGE:
+                return
+
+    async def check(self, segment: str) -> None:
+        """Raises VALIDATION on targetSegment if the segment doesn't exist."""
+        await self._get(segment, 0)

@@ -1,0 +1,91 @@
+"""Email over SMTP with aiosmtplib: a small connection pool, MIME building, failures classified per SMTP phase."""
+import asyncio
+from email.message import EmailMessage
+from email.utils import make_msgid, parseaddr
+
+import aiosmtplib
+
+from services.campaigns.delivery.errors import Ambiguous, NotSentRetryable, Rejected
+from services.campaigns.settings import CampaignsSettings
+
+
+def build_email(*, sender: str, to: str, subject: str, text: str, html: str, message_id: str,
+                unsubscribe_url: str) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = sender, to, subject
+    mail["Message-ID"] = make_msgid(idstring=message_id.replace(":", "."), domain="campaigns.joantees")
+    mail["X-Campaign-Message"] = message_id
+    # RFC 2369 and RFC 8058: mail clients show an unsubscribe button and may POST to it in one click.
+    mail["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+    mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    mail.set_content(text)
+    mail.add_alternative(html, subtype="html")
+    return mail
+
+
+class EmailSender:
+    def __init__(self, settings: CampaignsSettings):
+        self.settings = settings
+        self._idle: asyncio.LifoQueue[aiosmtplib.SMTP] = asyncio.LifoQueue()
+        self._slots = asyncio.Semaphore(settings.smtp_pool_size)
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        s = self.settings
+        client = aiosmtplib.SMTP(hostname=s.smtp_host, port=s.smtp_port, timeout=s.smtp_timeout_seconds,
+                                 use_tls=s.smtp_tls == "tls", start_tls=True if s.smtp_tls == "starttls" else False)
+        try:
+            await client.connect()
+            if s.smtp_username:
+                await client.login(s.smtp_username, s.smtp_password or "")
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise NotSentRetryable(f"SMTP connect failed: {exc}") from exc
+        return client
+
+    async def send(self, mail: EmailMessage) -> str:
+        """Returns the SMTP server's answer; raises a DeliveryError subclass."""
+        async with self._slots:
+            client = self._idle.get_nowait() if not self._idle.empty() else await self._connect()
+            try:
+                answer = await self._transaction(client, mail)
+            except BaseException:
+                client.close()
+                raise
+            self._idle.put_nowait(client)
+            return answer
+
+    async def _transaction(self, client: aiosmtplib.SMTP, mail: EmailMessage) -> str:
+        sender, to = parseaddr(self.settings.mail_from)[1], mail["To"]
+        try:
+            if not client.is_connected:
+                raise aiosmtplib.SMTPServerDisconnected("idle connection closed")
+            await client.mail(sender)
+            await client.rcpt(to)
+        except aiosmtplib.SMTPResponseException as exc:
+            await _reset(client)
+            raise (NotSentRetryable if 400 <= exc.code < 500 else Rejected)(f"{exc.code} {exc.message}") from exc
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            # Nothing was handed over before DATA: a stale pooled connection, retried on a fresh one.
+            raise NotSentRetryable(f"SMTP before DATA: {exc}") from exc
+        try:
+            response = await client.data(mail.as_bytes())
+        except aiosmtplib.SMTPResponseException as exc:
+            await _reset(client)
+            raise (NotSentRetryable if 400 <= exc.code < 500 else Rejected)(f"{exc.code} {exc.message}") from exc
+        except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+            raise Ambiguous(f"SMTP connection lost during DATA: {exc}") from exc
+        return f"{response.code} {response.message}"
+
+    async def close(self) -> None:
+        while not self._idle.empty():
+            client = self._idle.get_nowait()
+            try:
+                await asyncio.wait_for(client.quit(), 2)
+            except Exception:
+                client.close()
+
+
+async def _reset(client: aiosmtplib.SMTP) -> None:
+    try:
+        await client.rset()
+    except (aiosmtplib.SMTPException, OSError):
+        client.close()

@@ -1,0 +1,26 @@
+"""Turns a campaign and one recipient into what goes out: an email with tracking, or an SMS text."""
+from email.message import EmailMessage
+
+from services.campaigns.delivery.email import build_email
+from services.campaigns.domain import rendering
+from services.campaigns.domain.tracking import Links
+
+
+def render_parts(campaign: dict, recipient: dict) -> dict:
+    """Subject, text and HTML (email) or text (SMS), rendered without tracking: what previews show."""
+    ctx = rendering.context_for(recipient)
+    text = rendering.render(campaign["content"], ctx)
+    if campaign["type"] == "sms":
+        return {"text": text, "sms": rendering.sms_info(text)}
+    html = rendering.render(campaign["htmlContent"], ctx, is_html=True) if campaign.get("htmlContent") \
+        else rendering.text_to_html(text)
+    return {"subject": rendering.render(campaign["subject"], ctx), "text": text, "html": html}
+
+
+def compose_email(campaign: dict, recipient: dict, to: str, message_id: str, links: Links, sender: str) -> EmailMessage:
+    parts = render_parts(campaign, recipient)
+    unsubscribe = links.unsubscribe(message_id)
+    text = f"{parts['text']}\n\n--\nUnsubscribe: {unsubscribe}\n"
+    return build_email(sender=sender, to=to, subject=parts["subject"], text=text,
+                       html=links.track_html(parts["html"], message_id), message_id=message_id,
+                       unsubscribe_url=unsubscribe)

@@ -1,0 +1,58 @@
+"""The time-driven loop: starts due scheduled campaigns, resumes stalled fan-outs, settles interrupted sends.
+
+Every step claims its work atomically in MongoDB, so any number of replicas can run it at once.
+"""
+import asyncio
+import logging
+from datetime import timedelta
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from services.campaigns.handlers.campaigns import lease
+from services.campaigns.handlers.deps import Deps, utcnow
+from services.campaigns.handlers.sending import start_fan_out
+from services.campaigns.store.counters import any_shard
+
+log = logging.getLogger(__name__)
+
+
+async def run(deps: Deps) -> None:
+    while True:
+        try:
+            await tick(deps)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("scheduler tick failed")
+        await asyncio.sleep(deps.settings.scheduler_poll_seconds)
+
+
+async def tick(deps: Deps) -> None:
+    while (campaign := await deps.campaigns.claim_due(utcnow(), deps.owner, lease(deps))) is not None:
+        log.info("scheduled campaign due; sending", extra={"campaignId": campaign["_id"]})
+        start_fan_out(deps, campaign)
+    while (campaign := await deps.campaigns.claim_stalled_fanout(utcnow(), deps.owner, lease(deps))) is not None:
+        log.warning("resuming a fan-out whose process stopped", extra={"campaignId": campaign["_id"]})
+        start_fan_out(deps, campaign)
+    await settle_interrupted(deps)
+
+
+async def settle_interrupted(deps: Deps) -> None:
+    """A message left 'sending' may or may not have gone out: it becomes 'unknown' and is never sent again."""
+    now = utcnow()
+    stale = await deps.messages.stale_sending(now - timedelta(seconds=deps.settings.sending_stale_seconds))
+    touched = set()
+    for message in stale:
+        async def work(session: AsyncClientSession, message=message) -> bool:
+            fields = {"status": "unknown", "reason": "interrupted while sending", "finishedAt": now}
+            if await deps.messages.update_status(message["_id"], ["sending"], fields, session,
+                                                 also={"sendingAt": message["sendingAt"]}):
+                await deps.campaigns.add_counts(message["campaignId"], {"unknown": 1, "done": 1}, session,
+                                                shard=any_shard())
+                return True
+            return False
+
+        if await deps.runtime.transaction(work):
+            touched.add(message["campaignId"])
+    for campaign_id in touched:
+        await deps.campaigns.finish_if_complete(campaign_id, now)

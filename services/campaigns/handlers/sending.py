@@ -1,0 +1,106 @@
+"""Starting a send and the fan-out: one message record and one work item per recipient, resumable after a crash."""
+import logging
+from collections.abc import AsyncIterator
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from services.campaigns.domain import campaigns as rules
+from services.campaigns.domain.messages import message_id, skip_reason
+from services.campaigns.handlers.campaigns import get_campaign, lease
+from services.campaigns.handlers.deps import Deps, utcnow
+from services.campaigns.store.counters import FANOUT_SHARD
+from shared.errors import AppError, Conflict, Unavailable
+
+log = logging.getLogger(__name__)
+
+
+async def send_campaign(deps: Deps, campaign_id: str) -> dict:
+    """Checks everything first (nothing changes on bad input), then claims the campaign and fans out behind."""
+    current = await get_campaign(deps, campaign_id)
+    rules.require_status(current, rules.SENDABLE, "sent")
+    if current.get("targetSegment"):
+        await deps.segments.check(current["targetSegment"])
+    now = utcnow()
+    claimed = await deps.campaigns.update_if(campaign_id, rules.SENDABLE, {
+        "$set": {"status": "sending", "startedAt": now, "updatedAt": now,
+                 "fanout": {"done": False, "owner": deps.owner, "leaseUntil": lease(deps)}},
+        "$inc": {"starts": 1}})
+    if claimed is None:
+        raise Conflict("the campaign was started or cancelled meanwhile", field="status")
+    start_fan_out(deps, claimed)
+    return claimed
+
+
+def start_fan_out(deps: Deps, campaign: dict) -> None:
+    deps.background.spawn(fan_out(deps, campaign), name=f"fan-out {campaign['_id']}")
+
+
+async def _audience(deps: Deps, campaign: dict) -> AsyncIterator[list[str]]:
+    """Explicit ids first, then the segment's members as they are now (resolved at send time)."""
+    chunk = deps.settings.fanout_chunk
+    explicit = campaign.get("targetCustomers") or []
+    for start in range(0, len(explicit), chunk):
+        yield explicit[start:start + chunk]
+    if campaign.get("targetSegment"):
+        buffer: list[str] = []
+        async for ids in deps.segments.pages(campaign["targetSegment"]):
+            buffer.extend(ids)
+            while len(buffer) >= chunk:
+                yield buffer[:chunk]
+                buffer = buffer[chunk:]
+        if buffer:
+            yield buffer
+
+
+async def fan_out(deps: Deps, campaign: dict) -> None:
+    campaign_id = campaign["_id"]
+    try:
+        async for customer_ids in _audience(deps, campaign):
+            if not await deps.campaigns.renew_lease(campaign_id, deps.owner, lease(deps)):
+                log.warning("fan-out taken over by another process", extra={"campaignId": campaign_id})
+                return
+            await _fan_out_chunk(deps, campaign, customer_ids)
+    except (Unavailable, ConnectionError, OSError):
+        log.warning("fan-out interrupted; it resumes when its lease runs out", exc_info=True,
+                    extra={"campaignId": campaign_id})
+        return
+    except AppError as exc:
+        # The audience can't be resolved any more (segment deleted): nothing more can go out.
+        await deps.campaigns.update_if(campaign_id, {"sending"}, {"$set": {"error": exc.message}})
+    await deps.campaigns.update_if(campaign_id, {"sending"}, {"$set": {"fanout.done": True}})
+    await deps.campaigns.finish_if_complete(campaign_id, utcnow())
+
+
+async def _fan_out_chunk(deps: Deps, campaign: dict, customer_ids: list[str]) -> None:
+    ids = list(dict.fromkeys(customer_ids))
+    keys = {cid: message_id(campaign["_id"], cid) for cid in ids}
+    existing = await deps.messages.existing_ids(list(keys.values()))
+    new_ids = [cid for cid in ids if keys[cid] not in existing]
+    recipients = await deps.recipients.by_ids(new_ids) if new_ids else {}
+    now = utcnow()
+    docs = [_message_doc(campaign, cid, keys[cid], recipients.get(cid), now) for cid in new_ids]
+    skipped = sum(1 for d in docs if d["status"] == "skipped")
+
+    async def work(session: AsyncClientSession) -> None:
+        await deps.messages.insert(docs, session)
+        await deps.campaigns.add_counts(campaign["_id"], {"targeted": len(docs), "skipped": skipped,
+                                                          "queued": len(docs) - skipped}, session,
+                                      shard=FANOUT_SHARD)
+
+    if docs:
+        await deps.runtime.transaction(work)
+    # Also re-publishes what a crashed fan-out recorded but never handed to the broker.
+    unpublished = await deps.messages.unpublished_queued(list(keys.values()))
+    if unpublished:
+        await deps.work.publish([{"messageId": m["_id"], "campaignId": m["campaignId"]} for m in unpublished])
+        await deps.messages.mark_published([m["_id"] for m in unpublished])
+
+
+def _message_doc(campaign: dict, customer_id: str, key: str, recipient: dict | None, now) -> dict:
+    channel = campaign["type"]
+    reason = skip_reason(recipient, channel)
+    to = None if recipient is None else recipient.get("email" if channel == "email" else "phone")
+    return {"_id": key, "campaignId": campaign["_id"], "campaignName": campaign["name"], "customerId": customer_id,
+            "channel": channel, "to": to, "status": "skipped" if reason else "queued", "reason": reason,
+            "attempts": 0, "published": False, "createdAt": now, "openedAt": None, "clickedAt": None,
+            "unsubscribedAt": None}

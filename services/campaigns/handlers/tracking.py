@@ -1,0 +1,107 @@
+"""Opens, clicks, unsubscribes and provider delivery reports: each moves a message and its campaign's metrics."""
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from services.campaigns.domain.tracking import CLICK, OPEN, UNSUBSCRIBE
+from services.campaigns.handlers.delivery import message_event
+from services.campaigns.handlers.deps import Deps, utcnow
+from services.campaigns.store.counters import any_shard
+from shared.errors import Conflict, NotFound, ValidationFailed
+from shared.events import contracts
+
+STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
+REACHED = ["sent", "delivered"]
+
+
+async def _message(deps: Deps, message_id: str) -> dict:
+    message = await deps.messages.get(message_id)
+    if message is None:
+        raise NotFound("this link is not valid", field="token")
+    return message
+
+
+async def record_open(deps: Deps, token: str) -> None:
+    message = await _message(deps, deps.links.tokens.read(OPEN, token)["m"])
+
+    async def work(session: AsyncClientSession) -> None:
+        await _first_open(deps, message, session)
+
+    await deps.runtime.transaction(work)
+
+
+async def _first_open(deps: Deps, message: dict, session: AsyncClientSession) -> None:
+    if await deps.messages.set_once(message["_id"], "openedAt", utcnow(), {}, session):
+        await deps.campaigns.add_counts(message["campaignId"], {"opened": 1}, session, shard=any_shard())
+        await deps.runtime.outbox.add(session, message_event(contracts.CampaignMessageOpened, message))
+
+
+async def record_click(deps: Deps, token: str) -> str:
+    """Returns where to redirect: the URL inside the signed token, so the redirect can't be abused."""
+    payload = deps.links.tokens.read(CLICK, token)
+    message = await _message(deps, payload["m"])
+
+    async def work(session: AsyncClientSession) -> None:
+        await _first_open(deps, message, session)  # a click proves the mail was opened, images or not
+        if await deps.messages.set_once(message["_id"], "clickedAt", utcnow(), {}, session):
+            await deps.campaigns.add_counts(message["campaignId"], {"clicked": 1}, session, shard=any_shard())
+            await deps.runtime.outbox.add(session, message_event(contracts.CampaignMessageClicked, message,
+                                                                 url=payload["u"]))
+
+    await deps.runtime.transaction(work)
+    return payload["u"]
+
+
+async def unsubscribe_by_token(deps: Deps, token: str) -> dict:
+    message = await _message(deps, deps.links.tokens.read(UNSUBSCRIBE, token)["m"])
+    await unsubscribe(deps, message["customerId"], message["channel"], message=message, source="link")
+    return message
+
+
+async def unsubscribe(deps: Deps, customer_id: str, channel: str, *, message: dict | None = None,
+                      source: str) -> None:
+    """Stops this channel for the customer here at once, and tells customers to turn the opt-in off."""
+
+    async def work(session: AsyncClientSession) -> None:
+        await deps.recipients.set_unsubscribed(customer_id, channel, True, session)
+        if message is not None:
+            if not await deps.messages.set_once(message["_id"], "unsubscribedAt", utcnow(), {}, session):
+                return  # the same link used twice: one unsubscribe
+            await deps.campaigns.add_counts(message["campaignId"], {"unsubscribed": 1}, session, shard=any_shard())
+        await deps.runtime.outbox.add(session, contracts.CustomerUnsubscribed(
+            customerId=customer_id, channel=channel, campaignId=message["campaignId"] if message else None,
+            source=source))
+
+    await deps.runtime.transaction(work)
+
+
+async def delivery_report(deps: Deps, message_id: str, status: str) -> None:
+    """A provider's receipt: delivered, or bounced (failed/undelivered after it had been accepted)."""
+    message = await deps.messages.get(message_id)
+    if message is None:
+        raise NotFound(f"message {message_id} not found", field="reference")
+    if status == "delivered":
+        target, counter, event = "delivered", "delivered", contracts.CampaignMessageDelivered
+    elif status in ("bounced", "failed", "undelivered"):
+        target, counter, event = "bounced", "bounced", contracts.CampaignMessageFailed
+    else:
+        raise ValidationFailed(f"unknown delivery status {status!r}", field="status")
+
+    if message["status"] in ("queued", "sending"):
+        # The receipt overtook our own record of the send; providers retry webhooks that are not 2xx.
+        raise Conflict("the message is not recorded as sent yet; retry later", field="reference")
+
+    async def work(session: AsyncClientSession) -> None:
+        if await deps.messages.update_status(message_id, REACHED if target == "bounced" else ["sent"],
+                                             {"status": target, f"{target}At": utcnow()}, session):
+            await deps.campaigns.add_counts(message["campaignId"], {counter: 1}, session, shard=any_shard())
+            await deps.runtime.outbox.add(session, message_event(event, message, reason=target))
+
+    await deps.runtime.transaction(work)
+
+
+async def inbound_sms(deps: Deps, sender: str, text: str) -> bool:
+    """SMS STOP (and its usual synonyms) from a number unsubscribes every customer with that number from SMS."""
+    if text.strip().upper() not in STOP_WORDS:
+        return False
+    for recipient in await deps.recipients.by_phone(sender):
+        await unsubscribe(deps, recipient["_id"], "sms", source="sms_stop")
+    return True

@@ -1,0 +1,98 @@
+"""CampaignStore: campaigns with their status, fan-out lease and metric counters."""
+from datetime import datetime
+
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.campaigns.store.counters import CounterStore
+
+
+class CampaignStore:
+    def __init__(self, db: AsyncDatabase):
+        self.collection = db["campaigns"]
+        self.counters = CounterStore(db)
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("status", ASCENDING), ("scheduledDate", ASCENDING)])
+        await self.collection.create_index([("status", ASCENDING), ("fanout.leaseUntil", ASCENDING)])
+        await self.collection.create_index([("createdAt", DESCENDING), ("_id", DESCENDING)])
+        await self.counters.ensure_indexes()
+
+    async def insert(self, doc: dict) -> dict:
+        await self.counters.create(doc["_id"])
+        await self.collection.insert_one(doc)
+        return (await self._with_counts([doc]))[0]
+
+    async def _with_counts(self, docs: list[dict]) -> list[dict]:
+        """Campaigns as read: with their counters added up from the shards."""
+        totals = await self.counters.totals([d["_id"] for d in docs]) if docs else {}
+        return [{**d, "counts": totals[d["_id"]]} for d in docs]
+
+    async def get(self, campaign_id: str) -> dict | None:
+        doc = await self.collection.find_one({"_id": campaign_id})
+        return (await self._with_counts([doc]))[0] if doc else None
+
+    async def page(self, query: dict, limit: int, offset: int) -> tuple[list[dict], int]:
+        items = await self.collection.find(query).sort([("createdAt", DESCENDING), ("_id", DESCENDING)]) \
+            .skip(offset).limit(limit).to_list()
+        return await self._with_counts(items), await self.collection.count_documents(query)
+
+    async def update_if(self, campaign_id: str, statuses: set[str], update: dict,
+                        session: AsyncClientSession | None = None) -> dict | None:
+        """Applies the update only while the campaign is in one of `statuses`: concurrent commands can't both win."""
+        doc = await self.collection.find_one_and_update(
+            {"_id": campaign_id, "status": {"$in": sorted(statuses)}}, update,
+            return_document=ReturnDocument.AFTER, session=session)
+        return (await self._with_counts([doc]))[0] if doc else None
+
+    async def delete_if(self, campaign_id: str, statuses: set[str]) -> bool:
+        result = await self.collection.delete_one({"_id": campaign_id, "status": {"$in": sorted(statuses)}})
+        if result.deleted_count == 1:
+            await self.counters.delete(campaign_id)
+        return result.deleted_count == 1
+
+    async def claim_due(self, now: datetime, owner: str, lease_until: datetime) -> dict | None:
+        """Atomically takes one due scheduled campaign: of several schedulers exactly one gets it."""
+        return await self.collection.find_one_and_update(
+            {"status": "scheduled", "scheduledDate": {"$lte": now}},
+            {"$set": {"status": "sending", "startedAt": now, "updatedAt": now,
+                      "fanout": {"done": False, "owner": owner, "leaseUntil": lease_until}},
+             "$inc": {"starts": 1}},
+            sort=[("scheduledDate", ASCENDING)], return_document=ReturnDocument.AFTER)
+
+    async def claim_stalled_fanout(self, now: datetime, owner: str, lease_until: datetime) -> dict | None:
+        """Takes over a fan-out whose process died (its lease ran out) so it resumes exactly where it stood."""
+        return await self.collection.find_one_and_update(
+            {"status": "sending", "fanout.done": False, "fanout.leaseUntil": {"$lt": now}},
+            {"$set": {"fanout.owner": owner, "fanout.leaseUntil": lease_until}},
+            return_document=ReturnDocument.AFTER)
+
+    async def renew_lease(self, campaign_id: str, owner: str, lease_until: datetime) -> bool:
+        result = await self.collection.update_one({"_id": campaign_id, "fanout.owner": owner},
+                                                  {"$set": {"fanout.leaseUntil": lease_until}})
+        return result.matched_count == 1
+
+    async def add_counts(self, campaign_id: str, deltas: dict[str, int], session: AsyncClientSession | None = None,
+                         *, shard: int) -> None:
+        await self.counters.add(campaign_id, shard, deltas, session)
+
+    async def finish_if_complete(self, campaign_id: str, now: datetime) -> dict | None:
+        """sending -> sent, or failed when nothing got out, once the fan-out is done and no message is pending."""
+        query = {"_id": campaign_id, "status": "sending", "fanout.done": True}
+        doc = await self.collection.find_one(query)
+        counts = (await self.counters.totals([campaign_id]))[campaign_id] if doc else {}
+        # Once done has reached queued no message can change it again, so checking here and updating below is safe.
+        if doc is None or counts.get("done", 0) < counts.get("queued", 0):
+            return None
+        changes = {"status": "sent", "sentDate": now, "updatedAt": now}
+        if counts.get("sent", 0) == 0:
+            changes.update(status="failed", error=doc.get("error") or (
+                "no recipient could be messaged" if counts.get("targeted") else "the audience was empty"))
+        return await self.collection.find_one_and_update(
+            query, {"$set": changes},
+            return_document=ReturnDocument.AFTER)
+
+    async def sending_ids(self) -> list[str]:
+        docs = await self.collection.find({"status": "sending"}, projection={"_id": 1}).to_list()
+        return [d["_id"] for d in docs]

@@ -1,0 +1,41 @@
+"""RecipientStore: the read model of customers' contact details and opt-ins, kept from customer.* events."""
+from datetime import datetime
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+
+class RecipientStore:
+    def __init__(self, db: AsyncDatabase):
+        self.collection = db["recipients"]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index("phone", sparse=True)  # SMS STOP names only the number
+
+    async def upsert_contact(self, customer_id: str, contact: dict, as_of: datetime,
+                             session: AsyncClientSession) -> None:
+        """Applies a contact snapshot unless a newer one is already kept (events may arrive out of order)."""
+        current = await self.collection.find_one({"_id": customer_id}, session=session)
+        if current is not None and current.get("asOf") and current["asOf"] > as_of:
+            return
+        await self.collection.update_one({"_id": customer_id}, {"$set": {**contact, "asOf": as_of}},
+                                         upsert=True, session=session)
+
+    async def set_unsubscribed(self, customer_id: str, channel: str, value: bool,
+                               session: AsyncClientSession | None = None) -> bool:
+        result = await self.collection.update_one({"_id": customer_id},
+                                                  {"$set": {f"unsubscribed.{channel}": value}}, session=session)
+        return result.matched_count == 1
+
+    async def delete(self, customer_id: str, session: AsyncClientSession) -> None:
+        await self.collection.delete_one({"_id": customer_id}, session=session)
+
+    async def get(self, customer_id: str) -> dict | None:
+        return await self.collection.find_one({"_id": customer_id})
+
+    async def by_ids(self, ids: list[str]) -> dict[str, dict]:
+        docs = await self.collection.find({"_id": {"$in": ids}}).to_list()
+        return {d["_id"]: d for d in docs}
+
+    async def by_phone(self, phone: str) -> list[dict]:
+        return await self.collection.find({"phone": phone}).to_list()

@@ -1,0 +1,223 @@
+"""The structured form of segment criteria (camelCase JSON, amounts in currency units) and its AST conversion."""
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field, PrivateAttr, model_validator
+
+from services.customers.domain.fields import CustomerStatus, Gender, InputModel, LoyaltyTier, Money, Tag
+from services.customers.domain.segments.ast import FIELDS, And, Cond, Node, Not, Or, simplify
+
+MAX_DEPTH = 6
+Value = Annotated[str, Field(min_length=1, max_length=60)]
+Days = Annotated[int, Field(ge=1, le=36500)]
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # A date without a zone is read as UTC, the zone everything is stored in.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc) if value else value
+
+
+UtcDate = Annotated[datetime, AfterValidator(_utc)]
+
+
+class _Ordered(InputModel):
+    """Remembers the order the keys were written in, so text and JSON convert without reordering conditions."""
+
+    _order: list[str] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_order(cls, data, handler):
+        model = handler(data)
+        if isinstance(data, dict):
+            model._order = list(data)
+        return model
+
+    def ordered_fields(self) -> list[tuple[str, str]]:
+        """(python name, alias) of the fields, in written order first."""
+        fields = [(name, info.alias or name) for name, info in type(self).model_fields.items()]
+        rank = {key: i for i, key in enumerate(self._order)}
+        return sorted(fields, key=lambda f: rank.get(f[1], rank.get(f[0], len(rank))))
+
+
+class _Rule(_Ordered):
+    @model_validator(mode="after")
+    def _not_empty(self):
+        if not self.model_fields_set or all(getattr(self, f) is None for f in self.model_fields_set):
+            raise ValueError(f"give at least one of: {', '.join(self._names())}")
+        return self
+
+    @classmethod
+    def _names(cls) -> list[str]:
+        return [f.alias or name for name, f in cls.model_fields.items()]
+
+
+class MoneyRange(_Rule):
+    min: Money | None = None
+    max: Money | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min must not be greater than max")
+        return self
+
+
+class CountRange(MoneyRange):
+    min: Count | None = None
+    max: Count | None = None
+
+
+class DateRule(_Rule):
+    before: UtcDate | None = None
+    after: UtcDate | None = None
+    within_days: Days | None = Field(None, alias="withinDays")
+    not_within_days: Days | None = Field(None, alias="notWithinDays")
+
+
+class TagRule(_Rule):
+    any: list[Tag] | None = Field(None, min_length=1, max_length=100)
+    all: list[Tag] | None = Field(None, min_length=1, max_length=100)
+    none: list[Tag] | None = Field(None, min_length=1, max_length=100)
+
+
+class ValueRule(TagRule):
+    any: list[Value] | None = Field(None, min_length=1, max_length=100)
+    all: list[Value] | None = Field(None, min_length=1, max_length=100)
+    none: list[Value] | None = Field(None, min_length=1, max_length=100)
+
+
+class PreferenceRules(_Rule):
+    sizes: ValueRule | None = None
+    colors: ValueRule | None = None
+    brands: ValueRule | None = None
+    categories: ValueRule | None = None
+
+
+class ChannelRules(_Rule):
+    email: bool | None = None
+    sms: bool | None = None
+    push: bool | None = None
+
+
+class Criteria(_Ordered):
+    """All given conditions must hold; `and`, `or` and `not` nest further criteria."""
+
+    total_spent: MoneyRange | None = Field(None, alias="totalSpent")
+    total_orders: CountRange | None = Field(None, alias="totalOrders")
+    last_purchase_date: DateRule | None = Field(None, alias="lastPurchaseDate")
+    registration_date: DateRule | None = Field(None, alias="registrationDate")
+    loyalty_tier: list[LoyaltyTier] | None = Field(None, alias="loyaltyTier", min_length=1)
+    status: list[CustomerStatus] | None = Field(None, min_length=1)
+    gender: list[Gender] | None = Field(None, min_length=1)
+    tags: TagRule | None = None
+    preferences: PreferenceRules | None = None
+    communication: ChannelRules | None = None
+    and_: list["Criteria"] | None = Field(None, alias="and", min_length=1, max_length=50)
+    or_: list["Criteria"] | None = Field(None, alias="or", min_length=1, max_length=50)
+    not_: "Criteria | None" = Field(None, alias="not")
+
+    @model_validator(mode="after")
+    def _bounded(self):
+        if _depth(self) > MAX_DEPTH:
+            raise ValueError(f"criteria nest at most {MAX_DEPTH} levels deep")
+        return self
+
+
+def _depth(c: Criteria) -> int:
+    nested = [*(c.and_ or []), *(c.or_ or []), *([c.not_] if c.not_ else [])]
+    return 1 + max((_depth(n) for n in nested), default=0)
+
+
+def _rule_conds(key: str, rule: "_Rule | None") -> list[Node]:
+    if rule is None:
+        return []
+    out: list[Node] = []
+    for name, alias in rule.ordered_fields():
+        value = getattr(rule, name)
+        if value is None:
+            continue
+        if isinstance(value, _Rule):
+            out += _rule_conds(f"{key}.{alias}", value)
+        elif key == "communication":
+            out.append(Cond(f"communication.{alias}", "is", value))
+        else:
+            out.append(Cond(key, alias, tuple(dict.fromkeys(value)) if isinstance(value, list) else value))
+    return out
+
+
+def to_ast(c: Criteria) -> Node:
+    parts: list[Node] = []
+    for name, alias in c.ordered_fields():
+        value = getattr(c, name)
+        if value is None:
+            continue
+        if alias in ("loyaltyTier", "status", "gender"):
+            parts.append(Cond(alias, "in", tuple(dict.fromkeys(value))))
+        elif alias == "and":
+            parts += [to_ast(child) for child in value]
+        elif alias == "or":
+            parts.append(Or(tuple(to_ast(child) for child in value)))
+        elif alias == "not":
+            parts.append(Not(to_ast(value)))
+        else:
+            parts += _rule_conds(alias, value)
+    return simplify(And(tuple(parts)))
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _put(target: dict, cond: Cond) -> bool:
+    """Places one condition into a criteria object; False if its slot is taken."""
+    spec, value = FIELDS[cond.field], json_value(cond.value)
+    head, _, tail = cond.field.partition(".")
+    if spec.kind == "choice":
+        if head in target:
+            return False
+        target[head] = value
+        return True
+    slot = target.setdefault(head, {})
+    if tail and spec.kind == "list":
+        slot = slot.setdefault(tail, {})
+    key = tail if spec.kind == "flag" else cond.op
+    if key in slot:
+        return False
+    slot[key] = value
+    return True
+
+
+def from_ast(node: Node) -> dict:
+    """AST -> structured criteria (the JSON the API shows)."""
+    node = simplify(node)
+    if isinstance(node, Or):
+        return {"or": [from_ast(child) for child in node.children]}
+    if isinstance(node, Not):
+        return {"not": from_ast(node.child)}
+    children = node.children if isinstance(node, And) else (node,)
+    out: dict = {}
+    for child in children:
+        if isinstance(child, Cond) and _put(out, child):
+            continue
+        if isinstance(child, Or) and "or" not in out:
+            out["or"] = from_ast(child)["or"]
+        elif isinstance(child, Not) and "not" not in out:
+            out["not"] = from_ast(child.child)
+        else:
+            out.setdefault("and", []).append(from_ast(child))
+    return out
+
+
+def parse_criteria(data: dict) -> Node:
+    return to_ast(Criteria.model_validate(data))

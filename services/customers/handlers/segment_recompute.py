@@ -1,0 +1,65 @@
+"""Full recomputation of one segment: after a create or criteria edit, and periodically for time-based criteria.
+
+Only customers whose answer may differ are re-evaluated: those the compiled filter matches now, symmetric-
+differenced with the current members. Each batch is re-read and evaluated inside its own transaction with the same
+code as real-time updates, so a concurrent customer change can't leave membership or counts wrong.
+"""
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from services.customers.domain.segments.compiler import compile_filter
+from services.customers.handlers.segment_membership import apply_membership, segment_node
+
+Progress = Callable[[AsyncClientSession, int], Awaitable[None]]
+
+
+class Superseded(Exception):
+    """The segment was edited or deleted while it was being recomputed; a newer job takes over."""
+
+
+async def recompute_segment(deps, segment: dict, now: datetime, *, publish: bool,
+                            progress: Progress | None = None, on_total=None) -> int:
+    """Brings one segment's members in line with its criteria at `now`; returns how many entered or left."""
+    store = deps.segments.store
+    matched = set(await store.matching_ids(compile_filter(segment_node(segment), now)))
+    members = set(await store.all_member_ids(segment["_id"]))
+    candidates = sorted(matched ^ members)
+    if on_total:
+        await on_total(len(candidates))
+    size = deps.segments.settings.batch_size
+    changes = 0
+    for start in range(0, len(candidates), size):
+        batch = candidates[start:start + size]
+
+        async def work(session: AsyncClientSession) -> int:
+            current = await store.segments.find_one({"_id": segment["_id"]}, session=session)
+            if current is None or current.get("version") != segment.get("version"):
+                raise Superseded(segment["_id"])
+            docs = {d["_id"]: d for d in await store.customers_by_ids(batch, session)}
+            changed = await apply_membership(deps, [current], {c: docs.get(c) for c in batch}, session, now,
+                                             publish=publish)
+            if progress:
+                await progress(session, len(batch))
+            return changed
+
+        changes += await deps.runtime.transaction(work)
+    return changes
+
+
+async def mark_ready(deps, segment: dict, now: datetime) -> None:
+    await deps.segments.store.segments.update_one({"_id": segment["_id"], "version": segment.get("version")},
+                                                  {"$set": {"state": "ready", "computedAt": now}})
+
+
+async def refresh_time_based(deps, now: datetime) -> int:
+    """Recomputes every segment whose criteria use relative dates, as of `now`; returns the membership changes."""
+    changes = 0
+    for segment in await deps.segments.store.all():
+        if segment.get("timeBased") and segment.get("state") == "ready":
+            try:
+                changes += await recompute_segment(deps, segment, now, publish=True)
+            except Superseded:
+                continue
+    return changes
