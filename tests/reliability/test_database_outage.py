@@ -20,7 +20,7 @@ async def test_services_survive_a_database_outage(service_env, isolation):
     proxy = TcpProxy(mongo.hostname, mongo.port)
     await proxy.start()
     settings = CustomersSettings(mongo_database=f"customers_{isolation}",
-                                 **{**service_env, "mongo_url": f"mongodb://127.0.0.1:{proxy.port}/"})
+                                 **{**service_env, "mongo_url": f"mongodb://127.0.0.1:{proxy.port}/?directConnection=true"})
     app = create_app(settings)
     async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://c") as api:
