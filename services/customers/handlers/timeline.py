@@ -35,9 +35,10 @@ async def _add_interaction(deps: Deps, customer_id: str, kind: str, description:
 async def on_loyalty_points_changed(deps: Deps, event: contracts.LoyaltyPointsChanged, envelope: Envelope,
                                     session: AsyncClientSession) -> None:
     """Keeps loyaltyPoints as a read model; a customer deleted meanwhile is simply skipped."""
-    found = await deps.customers.set_loyalty(event.customer_id, {
-        "loyaltyPoints": event.balance, "loyaltyLifetimePoints": event.lifetime_points}, session)
-    if found:
+    applied = await deps.customers.set_loyalty(event.customer_id, {
+        "loyaltyPoints": event.balance, "loyaltyLifetimePoints": event.lifetime_points}, session,
+        version_field="loyaltyPointsVersion", version=event.account_version)
+    if applied is not False:  # a stale balance is not shown, but the change still belongs on the timeline
         sign = "+" if event.delta >= 0 else ""
         await deps.activity.add(activity.entry(event.customer_id, "loyalty.points", f"{sign}{event.delta} points: "
                                                f"{event.reason}", envelope.occurred_at,
@@ -46,8 +47,11 @@ async def on_loyalty_points_changed(deps: Deps, event: contracts.LoyaltyPointsCh
 
 async def on_loyalty_tier_changed(deps: Deps, event: contracts.LoyaltyTierChanged, envelope: Envelope,
                                   session: AsyncClientSession) -> None:
-    if await deps.customers.set_loyalty(event.customer_id, {"loyaltyTier": event.tier}, session):
+    applied = await deps.customers.set_loyalty(event.customer_id, {"loyaltyTier": event.tier}, session,
+                                               version_field="loyaltyTierVersion", version=event.account_version)
+    if applied:
         await refresh_membership(deps, event.customer_id, session)
+    if applied is not False:
         await deps.activity.add(activity.entry(event.customer_id, "loyalty.tier", f"Loyalty tier is now {event.tier}",
                                                envelope.occurred_at, {"from": event.previous_tier,
                                                                       "to": event.tier}), session)

@@ -77,9 +77,20 @@ class CustomerStore:
             session=session,
         )
 
-    async def set_loyalty(self, customer_id: str, fields: dict, session: AsyncClientSession) -> bool:
-        result = await self.collection.update_one({"_id": customer_id}, {"$set": fields}, session=session)
-        return result.matched_count == 1
+    async def set_loyalty(self, customer_id: str, fields: dict, session: AsyncClientSession, *,
+                          version_field: str | None = None, version: int | None = None) -> bool | None:
+        """True: applied. False: no such customer. None: the event is older than what the customer shows
+        (events can arrive out of order; the loyalty account's version decides)."""
+        query: dict = {"_id": customer_id}
+        if version_field and version is not None:
+            query["$or"] = [{version_field: {"$lt": version}}, {version_field: {"$exists": False}}]
+            fields = {**fields, version_field: version}
+        result = await self.collection.update_one(query, {"$set": fields}, session=session)
+        if result.matched_count == 1:
+            return True
+        if "$or" in query and await self.get(customer_id, session) is not None:
+            return None
+        return False
 
     async def search(self, query: CustomerQuery) -> tuple[list[dict], int]:
         mongo_filter = compile_filter(query)
