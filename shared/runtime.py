@@ -22,6 +22,18 @@ T = TypeVar("T")
 EventHandler = Callable[[Event, Envelope, AsyncClientSession], Awaitable[None]]
 
 
+def bind_handlers(consumes: dict[str, Callable], deps) -> dict[str, EventHandler]:
+    """Event type -> handler(event, envelope, session), from handlers written as handler(deps, event, envelope,
+    session): the service's dependencies are bound once here."""
+
+    def bind(handler):
+        async def handle(event, envelope, session):
+            await handler(deps, event, envelope, session)
+        return handle
+
+    return {event_type: bind(handler) for event_type, handler in consumes.items()}
+
+
 class ServiceRuntime:
     def __init__(self, settings: ServiceSettings):
         self.settings = settings

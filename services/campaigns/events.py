@@ -2,7 +2,7 @@
 from services.campaigns.handlers import recipients
 from services.campaigns.handlers.deps import Deps
 from shared.events import contracts
-from shared.runtime import EventHandler
+from shared.runtime import EventHandler, bind_handlers
 
 PUBLISHES = [contracts.CustomerUnsubscribed, contracts.CampaignMessageSent, contracts.CampaignMessageDelivered,
              contracts.CampaignMessageFailed, contracts.CampaignMessageOpened, contracts.CampaignMessageClicked]
@@ -15,11 +15,4 @@ CONSUMES = {
 
 
 def subscriptions(deps: Deps) -> dict[str, EventHandler]:
-    """Event type -> handler(event, envelope, session), with the service's dependencies bound."""
-
-    def bind(handler):
-        async def handle(event, envelope, session):
-            await handler(deps, event, envelope, session)
-        return handle
-
-    return {event_type: bind(handler) for event_type, handler in CONSUMES.items()}
+    return bind_handlers(CONSUMES, deps)

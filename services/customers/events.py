@@ -3,7 +3,7 @@ from services.customers.handlers import orders, timeline
 from services.customers.handlers import unsubscribes
 from services.customers.handlers.deps import Deps
 from shared.events import contracts
-from shared.runtime import EventHandler
+from shared.runtime import EventHandler, bind_handlers
 
 PUBLISHES = [contracts.CustomerCreated, contracts.CustomerUpdated, contracts.CustomerDeleted,
              contracts.OrderPlaced, contracts.OrderRefunded, contracts.OrderStatusChanged]
@@ -21,11 +21,4 @@ CONSUMES = {
 
 
 def subscriptions(deps: Deps) -> dict[str, EventHandler]:
-    """Event type -> handler(event, envelope, session), with the service's dependencies bound."""
-
-    def bind(handler):
-        async def handle(event, envelope, session):
-            await handler(deps, event, envelope, session)
-        return handle
-
-    return {event_type: bind(handler) for event_type, handler in CONSUMES.items()}
+    return bind_handlers(CONSUMES, deps)
