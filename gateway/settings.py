@@ -13,7 +13,7 @@ class GatewaySettings(BaseSettings):
     http_timeout_seconds: float = Field(10.0, gt=0)
     http_max_connections: int = Field(100, ge=1)
     graphiql: bool = True
-    jwt_secret: str = "dev-only-secret-change-me"
+    jwt_secret: str = "dev-only-secret-change-me-before-production"
     max_query_depth: int = Field(10, ge=1)
     max_aliases: int = Field(30, ge=1)
     max_tokens: int = Field(2000, ge=1)
