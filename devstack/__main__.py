@@ -18,7 +18,8 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
 
-    start = commands.add_parser("up", help="start the database, RabbitMQ, every service and the gateway; "
+    start = commands.add_parser("up", help="start the database, RabbitMQ, the delivery sinks, every service and "
+                                           "the gateway; "
                                            "load demo data into an empty customers database; run until Ctrl-C")
     start.add_argument("--customers", type=int, default=1000, metavar="N",
                        help="demo customers to load when there are none yet (default 1000)")
@@ -27,7 +28,8 @@ def parser() -> argparse.ArgumentParser:
     start.add_argument("--only", type=_names, metavar="NAMES",
                        help=f"comma-separated subset to start, from: {','.join(stack.NAMES)}")
     start.add_argument("--ready-timeout", type=float, default=120, metavar="SECONDS",
-                       help="how long each process may take to answer /readyz (default 120)")
+                       help="how long each process may take to answer /readyz, or the sinks to "
+                            "open their port (default 120)")
     start.add_argument("--data-dir", type=Path, default=Path(".data"),
                        help="SecantusDB data and logs (default ./.data)")
 

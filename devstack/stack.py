@@ -5,6 +5,9 @@ from dataclasses import dataclass
 from devstack.errors import StackError
 
 HOST = "127.0.0.1"
+# The campaigns service and the local delivery fakes (sinks) must agree on it: the sinks send it on callbacks.
+WEBHOOK_SECRET = "dev-webhook-secret"
+SMTP_PORT = 1025
 
 
 @dataclass(frozen=True)
@@ -12,21 +15,34 @@ class App:
     name: str
     module: str
     port: int
-    database: str | None = None  # None: the process keeps no data (the gateway)
+    database: str | None = None  # None: the process keeps no data (the gateway, the sinks)
+    ready_path: str | None = "/readyz"  # None: ready once `port` accepts connections
+    other_ports: tuple[int, ...] = ()  # further ports it listens on, which must be free too
 
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
+    @property
+    def ports(self) -> tuple[int, ...]:
+        return (self.port, *self.other_ports)
 
+
+# Local stand-ins for the mail server and the SMS provider the campaigns service delivers to: an SMTP sink on
+# SMTP_PORT and an HTTP SMS provider on `port`, which also lists what arrived (GET /mails, GET /sms). It has no
+# /readyz; its HTTP port opens after the SMTP one, so an open HTTP port means both are up.
+SINKS = App("sinks", "services.campaigns.sinks", 8025, ready_path=None, other_ports=(SMTP_PORT,))
 SERVICES = (
     App("customers", "services.customers", 8001, "customers"),
     App("loyalty", "services.loyalty", 8002, "loyalty"),
     App("campaigns", "services.campaigns", 8003, "campaigns"),
 )
+CUSTOMERS, LOYALTY, CAMPAIGNS = SERVICES
 GATEWAY = App("gateway", "gateway", 8000)
-ALL = (*SERVICES, GATEWAY)
+ALL = (SINKS, *SERVICES, GATEWAY)
 NAMES = tuple(app.name for app in ALL)
+# Started one stage after the other, each stage once the previous one is ready.
+STAGES = ((SINKS,), SERVICES, (GATEWAY,))
 
 
 def select(only: list[str] | None) -> list[App]:
@@ -37,6 +53,12 @@ def select(only: list[str] | None) -> list[App]:
     if unknown:
         raise StackError(f"unknown name(s) for --only: {', '.join(unknown)} (choose from {', '.join(NAMES)})")
     return [app for app in ALL if app.name in only]
+
+
+def stages(apps: list[App]) -> list[list[App]]:
+    """`apps` in the groups they start in (sinks, then the services, then the gateway), empty groups left out."""
+    groups = [[app for app in stage if app in apps] for stage in STAGES]
+    return [group for group in groups if group]
 
 
 def runnable(app: App) -> bool:
@@ -52,8 +74,14 @@ def app_env(app: App, base: dict[str, str], *, mongo_url: str, amqp_url: str) ->
     env = dict(base)
     env.update(PORT=str(app.port), HOST=HOST, PYTHONUNBUFFERED="1")
     env.setdefault("LOG_LEVEL", "INFO")
-    if app.database is not None:
+    if app == SINKS:
+        env.update(SINK_HOST=HOST, SINK_SMTP_PORT=str(SMTP_PORT), SINK_HTTP_PORT=str(SINKS.port),
+                   SINK_CAMPAIGNS_URL=CAMPAIGNS.url, SINK_WEBHOOK_SECRET=WEBHOOK_SECRET, SINK_AUTO_DELIVER="true")
+    elif app.database is not None:
         env.update(MONGO_URL=mongo_url, MONGO_DATABASE=app.database, AMQP_URL=amqp_url)
+        if app == CAMPAIGNS:  # delivers through the sinks; its links point back at itself
+            env.update(CUSTOMERS_URL=CUSTOMERS.url, PUBLIC_URL=CAMPAIGNS.url, SMTP_HOST=HOST,
+                       SMTP_PORT=str(SMTP_PORT), SMTP_TLS="none", SMS_URL=SINKS.url, WEBHOOK_SECRET=WEBHOOK_SECRET)
     else:  # the gateway only calls the services
         env.update({f"{service.name.upper()}_URL": service.url for service in SERVICES})
     return env

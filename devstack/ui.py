@@ -4,7 +4,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from devstack.stack import GATEWAY, App
+from devstack.stack import GATEWAY, HOST, SINKS, SMTP_PORT, App
 
 console = Console(highlight=False)
 
@@ -36,7 +36,9 @@ def summary(apps: list[App], *, mongo_url: str, amqp_url: str, logs: str) -> Non
     if GATEWAY in apps:
         table.add_row("GraphiQL", f"[link]{GATEWAY.url}/graphql[/]")
     for app in apps:
-        if app != GATEWAY:
+        if app == SINKS:
+            table.add_row(app.name, f"{app.url}   sent: /mails /sms   SMTP {HOST}:{SMTP_PORT}")
+        elif app != GATEWAY:
             table.add_row(app.name, f"{app.url}   API docs: {app.url}/docs")
     table.add_row("MongoDB", mongo_url)
     table.add_row("RabbitMQ", _without_password(amqp_url))

@@ -70,17 +70,16 @@ def _run(options: UpOptions, children: Children) -> None:
     ensure_rabbitmq(amqp_url)
     mongo_url = os.environ.get("MONGO_URL") or _start_secantus(options.data_dir, logs, children)
 
-    # The services first; the gateway once they answer.
-    for group in ([a for a in apps if a != stack.GATEWAY], [a for a in apps if a == stack.GATEWAY]):
+    # The delivery sinks first, then the services, then the gateway: each group once the one before is ready.
+    for group in stack.stages(apps):
         waiting = {}
         for app in group:
             env = stack.app_env(app, dict(os.environ), mongo_url=mongo_url, amqp_url=amqp_url)
-            waiting[app.name] = (app.url, children.add(start_module(app.name, app.module, env,
-                                                                    logs / f"{app.name}.log")))
-        if waiting:
-            ui.step(f"starting {', '.join(waiting)}")
-            wait_ready(waiting, children, options.ready_timeout,
-                       on_ready=lambda name, url: ui.done(f"{name} ready at {url}"))
+            waiting[app.name] = (app, children.add(start_module(app.name, app.module, env,
+                                                                logs / f"{app.name}.log")))
+        ui.step(f"starting {', '.join(waiting)}")
+        wait_ready(waiting, children, options.ready_timeout,
+                   on_ready=lambda name, url: ui.done(f"{name} ready at {url}"))
 
     customers = next((app for app in apps if app.name == "customers"), None)
     if customers is None:
@@ -88,6 +87,9 @@ def _run(options: UpOptions, children: Children) -> None:
     elif options.load_demo_data and options.customers > 0:
         asyncio.run(_load_demo_data(customers.url, options, children))
 
+    if stack.CAMPAIGNS in apps and stack.SINKS not in apps:
+        ui.warn(f"sinks is not running: campaigns will find no SMTP server on {stack.HOST}:{stack.SMTP_PORT} and no "
+                f"SMS provider at {stack.SINKS.url}")
     ui.summary(apps, mongo_url=mongo_url, amqp_url=amqp_url, logs=str(logs))
     while True:
         children.check()
@@ -101,7 +103,7 @@ def _check_startable(apps: list[stack.App]) -> None:
         hint = f" To start the others: --only {','.join(present)}" if present else ""
         raise StackError("nothing to run yet for " + ", ".join(f"{a.name} (python -m {a.module})" for a in missing)
                          + "." + hint)
-    busy = [f"{app.port} ({app.name})" for app in apps if infra.port_open(stack.HOST, app.port)]
+    busy = [f"{port} ({app.name})" for app in apps for port in app.ports if infra.port_open(stack.HOST, port)]
     if busy:
         raise StackError(f"port(s) already in use: {', '.join(busy)}. Is another `scripts/up` running? Stop it first.")
 

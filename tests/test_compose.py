@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {"customers": ("services.customers", 8001), "loyalty": ("services.loyalty", 8002),
             "campaigns": ("services.campaigns", 8003)}
 GATEWAY_PORT = 8000
+SINKS_MODULE = "services.campaigns.sinks"
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def depends_on(service: dict) -> dict[str, str]:
 
 
 def test_every_process_and_its_infrastructure_is_there(services):
-    assert set(services) == {"mongo", "rabbitmq", "customers", "loyalty", "campaigns", "gateway"}
+    assert set(services) == {"mongo", "rabbitmq", "sinks", "customers", "loyalty", "campaigns", "gateway"}
 
 
 def test_mongo_is_a_single_node_replica_set_initiated_by_its_healthcheck(services):
@@ -82,7 +83,10 @@ def test_services_run_their_module_against_mongo_and_rabbitmq(services, name):
     assert variables["EVENTS_EXCHANGE"] == "cms.events"
     assert variables["PORT"] == str(port) and variables["HOST"] == "0.0.0.0"
     assert f"127.0.0.1:{port}/readyz" in healthcheck(service)
-    assert depends_on(service) == {"mongo": "service_healthy", "rabbitmq": "service_healthy"}
+    expected = {"mongo": "service_healthy", "rabbitmq": "service_healthy"}
+    if name == "campaigns":  # it delivers through the sinks
+        expected["sinks"] = "service_healthy"
+    assert depends_on(service) == expected
 
 
 def test_rabbitmq_credentials_match_what_the_services_use(services):
@@ -111,6 +115,37 @@ def test_gateway_is_published_and_finds_the_services(services):
         assert variables[f"{name.upper()}_URL"] == f"http://{name}:{port}"
     assert f"127.0.0.1:{GATEWAY_PORT}/readyz" in healthcheck(gateway)
     assert depends_on(gateway) == {name: "service_healthy" for name in SERVICES}
+
+
+def test_sinks_run_from_the_same_image_listening_for_the_other_containers(services):
+    sinks = services["sinks"]
+    assert sinks["build"] in (".", {"context": "."})
+    assert command(sinks).split()[-3:] == ["python", "-m", SINKS_MODULE]
+    variables = env(sinks)
+    assert variables["SINK_HOST"] == "0.0.0.0", "on 127.0.0.1 the campaigns container could not reach it"
+    assert variables["SINK_AUTO_DELIVER"] == "true"
+    campaigns = urlparse(variables["SINK_CAMPAIGNS_URL"])
+    assert (campaigns.hostname, campaigns.port) == ("campaigns", SERVICES["campaigns"][1])
+    assert {str(p) for p in sinks["expose"]} == {variables["SINK_SMTP_PORT"], variables["SINK_HTTP_PORT"]}
+    assert "ports" not in sinks, "nothing outside the compose network sends mail through it"
+    assert "mongo" not in (sinks.get("depends_on") or {}), "it keeps no data"
+    # It has no /readyz; its HTTP port answers once the SMTP sink listens.
+    assert f"127.0.0.1:{variables['SINK_HTTP_PORT']}/" in healthcheck(sinks)
+
+
+def test_campaigns_delivers_through_the_sinks_and_they_call_it_back(services):
+    sinks, campaigns = env(services["sinks"]), env(services["campaigns"])
+    assert campaigns["SMTP_HOST"] == "sinks"
+    assert campaigns["SMTP_PORT"] == sinks["SINK_SMTP_PORT"]
+    assert campaigns["SMTP_TLS"] == "none"
+    sms = urlparse(campaigns["SMS_URL"])
+    assert (sms.scheme, sms.hostname, str(sms.port)) == ("http", "sinks", sinks["SINK_HTTP_PORT"])
+    assert campaigns["WEBHOOK_SECRET"] == sinks["SINK_WEBHOOK_SECRET"], "the sinks' callbacks would be refused"
+    # SMS status callbacks go to PUBLIC_URL, so the sinks container must be able to reach it.
+    public = urlparse(campaigns["PUBLIC_URL"])
+    assert (public.hostname, public.port) == ("campaigns", SERVICES["campaigns"][1])
+    customers = urlparse(campaigns["CUSTOMERS_URL"])
+    assert (customers.hostname, customers.port) == ("customers", SERVICES["customers"][1])
 
 
 def test_every_healthcheck_retries(services):
