@@ -1,5 +1,6 @@
 """Calls a service and turns its error bodies into ServiceError with the service's code and field."""
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -9,6 +10,15 @@ class ServiceError(Exception):
                  details: list[dict] | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.field, self.details = status, code, message, field, details or []
+
+
+def path_id(value: str) -> str:
+    """An id as one URL path segment: `a/b` or `..` can't reach another route, and an empty id is not found."""
+    text = str(value)
+    # Servers decode %2F back to "/" before routing, so an id holding one could reach another route.
+    if not text.strip() or "/" in text or text in (".", ".."):
+        raise ServiceError(404, "NOT_FOUND", f"no such id: {text!r}", "id")
+    return quote(text, safe="")
 
 
 class ServiceClient:

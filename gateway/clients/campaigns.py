@@ -1,7 +1,7 @@
 """The campaigns service's HTTP API, typed for the gateway."""
 from typing import Any
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, path_id
 
 
 class CampaignsClient(ServiceClient):
@@ -9,41 +9,41 @@ class CampaignsClient(ServiceClient):
         return await self.request("GET", "/campaigns", params=params)
 
     async def get(self, campaign_id: str) -> dict:
-        return await self.request("GET", f"/campaigns/{campaign_id}")
+        return await self.request("GET", f"/campaigns/{path_id(campaign_id)}")
 
     async def create(self, body: dict, headers: dict) -> dict:
         return await self.request("POST", "/campaigns", json=body, headers=headers)
 
     async def update(self, campaign_id: str, body: dict, headers: dict) -> dict:
-        return await self.request("PUT", f"/campaigns/{campaign_id}", json=body, headers=headers)
+        return await self.request("PUT", f"/campaigns/{path_id(campaign_id)}", json=body, headers=headers)
 
     async def delete(self, campaign_id: str, headers: dict) -> None:
-        await self.request("DELETE", f"/campaigns/{campaign_id}", headers=headers)
+        await self.request("DELETE", f"/campaigns/{path_id(campaign_id)}", headers=headers)
 
     async def command(self, campaign_id: str, action: str, headers: dict, body: dict | None = None) -> dict:
-        return await self.request("POST", f"/campaigns/{campaign_id}/{action}", json=body, headers=headers)
+        return await self.request("POST", f"/campaigns/{path_id(campaign_id)}/{path_id(action)}", json=body, headers=headers)
 
     async def metrics(self, campaign_id: str) -> dict:
-        return await self.request("GET", f"/campaigns/{campaign_id}/metrics")
+        return await self.request("GET", f"/campaigns/{path_id(campaign_id)}/metrics")
 
     async def recipients(self, campaign_id: str, limit: int, offset: int) -> dict:
-        return await self.request("GET", f"/campaigns/{campaign_id}/recipients",
+        return await self.request("GET", f"/campaigns/{path_id(campaign_id)}/recipients",
                                   params={"limit": limit, "offset": offset})
 
     async def list_templates(self, limit: int, offset: int) -> dict:
         return await self.request("GET", "/campaign-templates", params={"limit": limit, "offset": offset})
 
     async def get_template(self, template_id: str) -> dict:
-        return await self.request("GET", f"/campaign-templates/{template_id}")
+        return await self.request("GET", f"/campaign-templates/{path_id(template_id)}")
 
     async def create_template(self, body: dict, headers: dict) -> dict:
         return await self.request("POST", "/campaign-templates", json=body, headers=headers)
 
     async def update_template(self, template_id: str, body: dict, headers: dict) -> dict:
-        return await self.request("PUT", f"/campaign-templates/{template_id}", json=body, headers=headers)
+        return await self.request("PUT", f"/campaign-templates/{path_id(template_id)}", json=body, headers=headers)
 
     async def delete_template(self, template_id: str, headers: dict) -> None:
-        await self.request("DELETE", f"/campaign-templates/{template_id}", headers=headers)
+        await self.request("DELETE", f"/campaign-templates/{path_id(template_id)}", headers=headers)
 
     async def messages_by_customer_ids(self, ids: list[str], limit: int, offset: int) -> dict[str, Any]:
         return await self.request("GET", "/messages", params={"customerIds": ",".join(ids), "limit": limit,

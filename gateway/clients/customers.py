@@ -1,7 +1,7 @@
 """The customers service's HTTP API, typed for the gateway."""
 from typing import Any
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, path_id
 
 
 class CustomersClient(ServiceClient):
@@ -19,20 +19,20 @@ class CustomersClient(ServiceClient):
         return await self.request("POST", "/customers", json=body, headers=headers)
 
     async def update(self, customer_id: str, body: dict, headers: dict) -> dict:
-        return await self.request("PUT", f"/customers/{customer_id}", json=body, headers=headers)
+        return await self.request("PUT", f"/customers/{path_id(customer_id)}", json=body, headers=headers)
 
     async def delete(self, customer_id: str, headers: dict) -> None:
-        await self.request("DELETE", f"/customers/{customer_id}", headers=headers)
+        await self.request("DELETE", f"/customers/{path_id(customer_id)}", headers=headers)
 
     async def record_order(self, customer_id: str, body: dict, headers: dict) -> dict:
-        return await self.request("POST", f"/customers/{customer_id}/orders", json=body, headers=headers)
+        return await self.request("POST", f"/customers/{path_id(customer_id)}/orders", json=body, headers=headers)
 
     async def change_order_status(self, customer_id: str, order_id: str, status: str, headers: dict) -> dict:
-        return await self.request("PATCH", f"/customers/{customer_id}/orders/{order_id}", json={"status": status},
+        return await self.request("PATCH", f"/customers/{path_id(customer_id)}/orders/{path_id(order_id)}", json={"status": status},
                                   headers=headers)
 
     async def record_interaction(self, customer_id: str, body: dict) -> None:
-        await self.request("POST", f"/customers/{customer_id}/activity", json=body)
+        await self.request("POST", f"/customers/{path_id(customer_id)}/activity", json=body)
 
     async def orders_by_customer_ids(self, ids: list[str], limit: int, offset: int) -> dict[str, Any]:
         return await self.request("GET", "/orders", params={"customerIds": ",".join(ids), "limit": limit,

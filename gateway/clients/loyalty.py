@@ -1,7 +1,7 @@
 """The loyalty service's HTTP API, typed for the gateway."""
 from typing import Any
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, path_id
 
 
 class LoyaltyClient(ServiceClient):
@@ -9,22 +9,22 @@ class LoyaltyClient(ServiceClient):
         return await self.request("GET", "/loyalty-programs", params={"limit": limit, "offset": offset})
 
     async def get_program(self, program_id: str) -> dict:
-        return await self.request("GET", f"/loyalty-programs/{program_id}")
+        return await self.request("GET", f"/loyalty-programs/{path_id(program_id)}")
 
     async def create_program(self, body: dict, headers: dict) -> dict:
         return await self.request("POST", "/loyalty-programs", json=body, headers=headers)
 
     async def update_program(self, program_id: str, body: dict, headers: dict) -> dict:
-        return await self.request("PUT", f"/loyalty-programs/{program_id}", json=body, headers=headers)
+        return await self.request("PUT", f"/loyalty-programs/{path_id(program_id)}", json=body, headers=headers)
 
     async def analytics(self, program_id: str, params: dict) -> dict:
-        return await self.request("GET", f"/loyalty-programs/{program_id}/analytics", params=params)
+        return await self.request("GET", f"/loyalty-programs/{path_id(program_id)}/analytics", params=params)
 
     async def add_points(self, customer_id: str, body: dict, headers: dict) -> dict:
-        return await self.request("POST", f"/customers/{customer_id}/loyalty/points", json=body, headers=headers)
+        return await self.request("POST", f"/customers/{path_id(customer_id)}/loyalty/points", json=body, headers=headers)
 
     async def redeem(self, customer_id: str, body: dict, headers: dict) -> dict:
-        return await self.request("POST", f"/customers/{customer_id}/loyalty/redeem", json=body, headers=headers)
+        return await self.request("POST", f"/customers/{path_id(customer_id)}/loyalty/redeem", json=body, headers=headers)
 
     async def accounts_by_customer_ids(self, ids: list[str]) -> dict[str, Any]:
         return await self.request("GET", "/loyalty/accounts", params={"customerIds": ",".join(ids)})

@@ -58,3 +58,16 @@ async def test_bad_cursor_and_page_size(graphql):
     assert result["errors"][0]["extensions"] == {"code": "VALIDATION", "field": "first"}
     result = await graphql('{ customers(after: "garbage!") { totalCount } }')
     assert result["errors"][0]["extensions"] == {"code": "VALIDATION", "field": "after"}
+
+
+async def test_hostile_or_empty_ids_are_not_found_never_internal(graphql):
+    created = (await graphql(CREATE, input=customer_input()))["data"]["createCustomer"]
+    for bad in ["", " ", f"{created['id']}/orders", "../customers", "a,b"]:
+        for query in ['query($id: ID!) { customer(id: $id) { id } }',
+                      'mutation($id: ID!) { updateCustomer(id: $id, input: {notes: "x"}) { id } }',
+                      'query($id: ID!) { campaign(id: $id) { id } }',
+                      'query($id: ID!) { loyaltyProgram(id: $id) { id } }']:
+            result = await graphql(query, id=bad)
+            assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND", (bad, query, result)
+    customer = await graphql('query($id: ID!) { customer(id: $id) { notes } }', id=created["id"])
+    assert customer["data"]["customer"]["notes"] is None
