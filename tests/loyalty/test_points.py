@@ -31,3 +31,16 @@ async def test_points_changes_go_to_the_outbox(loyalty_api, loyalty_app):
     assert points == {"customerId": customer_id, "delta": 600, "balance": 600, "lifetimePoints": 600,
                       "reason": "Purchase bonus", "entryId": points["entryId"], "accountVersion": 1}
     assert tier == {"customerId": customer_id, "previousTier": None, "tier": "silver", "accountVersion": 1}
+
+
+async def test_the_same_request_id_credits_once_also_when_sent_concurrently(loyalty_api, loyalty_app):
+    import asyncio
+    customer_id = await member(loyalty_app)
+    body = {"points": 40, "reason": "Segment bonus", "requestId": "bulk-job-7:customer"}
+    responses = await asyncio.gather(*(loyalty_api.post(f"/customers/{customer_id}/loyalty/points", json=body)
+                                       for _ in range(5)))
+    assert [r.status_code for r in responses] == [201] * 5
+    assert {r.json()["entry"]["id"] for r in responses} == {responses[0].json()["entry"]["id"]}
+    account = (await loyalty_api.get(f"/customers/{customer_id}/loyalty")).json()
+    assert account["points"] == 40
+    assert await ledger_sum(loyalty_app, customer_id) == 40

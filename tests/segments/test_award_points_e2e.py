@@ -36,7 +36,6 @@ async def test_award_points_through_the_loyalty_api_credits_each_member(api, cus
         assert account["points"] == 40, account
 
 
-@pytest.mark.xfail(reason="loyalty does not yet dedupe requestId on POST /customers/{id}/loyalty/points", strict=False)
 async def test_a_rerun_without_markers_still_credits_once(api, customers_app, loyalty_app, loyalty_api):
     deps, ids = await _vip_members(api, customers_app, loyalty_app)
     job = (await api.post("/customer-segments/vip/bulk-actions",

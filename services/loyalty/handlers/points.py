@@ -1,5 +1,6 @@
 """Earning and taking back points: manual credits, order.placed earns, order.refunded claws back."""
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import DuplicateKeyError
 
 from services.loyalty.domain.commands import PointsAdd, ProgramInactive
 from services.loyalty.domain.tiers import period_key, points_for_order
@@ -19,13 +20,20 @@ async def add_points(deps: Deps, customer_id: str, body: PointsAdd, correlation_
         raise ProgramInactive("no loyalty program is active now", field="customerId")
     source_id = body.request_id or correlation_id or "manual"
     change = Posting(customer_id, "adjust", body.points, body.reason, "request", source_id,
-                     qualifying=body.points, lifetime=body.points)
+                     qualifying=body.points, lifetime=body.points,
+                     extra={"requestId": body.request_id} if body.request_id else None)
 
     async def work(session: AsyncClientSession) -> tuple:
+        if body.request_id and (done := await deps.ledger.for_request(customer_id, body.request_id, session)):
+            return done, await deps.accounts.get(customer_id, session)
         return await post(deps, session, program, change, now, correlation_id=correlation_id)
 
     async with deps.locks.hold(customer_id):
-        return await deps.transaction(work)
+        try:
+            return await deps.transaction(work)
+        except DuplicateKeyError:
+            # Another replica credited the same requestId at the same moment: that credit is this one.
+            return await deps.ledger.for_request(customer_id, body.request_id), await deps.accounts.get(customer_id)
 
 
 async def on_order_placed(deps: Deps, event: contracts.OrderPlaced, envelope: Envelope,

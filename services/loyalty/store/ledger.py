@@ -17,6 +17,9 @@ class LedgerStore:
         # One earn and one clawback per order, whatever the number of deliveries of its events.
         await self.collection.create_index([("orderId", ASCENDING), ("kind", ASCENDING)], unique=True,
                                            partialFilterExpression={"orderId": {"$type": "string"}})
+        # A manual credit sent again with the same requestId is the same credit.
+        await self.collection.create_index([("customerId", ASCENDING), ("requestId", ASCENDING)], unique=True,
+                                           partialFilterExpression={"requestId": {"$type": "string"}})
         await self.collection.create_index([("expiresAt", ASCENDING)])
         await self.collection.create_index([("programId", ASCENDING), ("createdAt", ASCENDING)])
 
@@ -25,6 +28,10 @@ class LedgerStore:
 
     async def for_order(self, order_id: str, kind: str, session: AsyncClientSession) -> dict | None:
         return await self.collection.find_one({"orderId": order_id, "kind": kind}, session=session)
+
+    async def for_request(self, customer_id: str, request_id: str,
+                          session: AsyncClientSession | None = None) -> dict | None:
+        return await self.collection.find_one({"customerId": customer_id, "requestId": request_id}, session=session)
 
     async def page_for_customer(self, customer_id: str, limit: int, offset: int) -> tuple[list[dict], int]:
         query = {"customerId": customer_id}
