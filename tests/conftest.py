@@ -3,6 +3,7 @@
 Each test gets its own database and its own exchange and queues, removed afterwards.
 """
 import asyncio
+import contextlib
 import os
 import shutil
 import tempfile
@@ -91,6 +92,13 @@ def service_env(mongo_url, amqp_url, isolation, broker_cleanup):
                 queue_type="classic")
 
 
+@contextlib.asynccontextmanager
+async def running(app):
+    """A service app with its lifespan (database, outbox relay, consumer) started, stopped afterwards."""
+    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+        yield app
+
+
 @pytest.fixture
 def customers_settings(service_env, isolation):
     return CustomersSettings(mongo_database=f"customers_{isolation}", **service_env)
@@ -98,8 +106,7 @@ def customers_settings(service_env, isolation):
 
 @pytest.fixture
 async def customers_app(customers_settings):
-    app = create_customers_app(customers_settings)
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+    async with running(create_customers_app(customers_settings)) as app:
         yield app
 
 
@@ -112,8 +119,7 @@ def loyalty_settings(service_env, isolation):
 @pytest.fixture
 async def loyalty_app(loyalty_settings):
     from services.loyalty.app import create_app
-    app = create_app(loyalty_settings)
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+    async with running(create_app(loyalty_settings)) as app:
         yield app
 
 
@@ -126,8 +132,7 @@ def campaigns_settings(service_env, isolation):
 @pytest.fixture
 async def campaigns_app(campaigns_settings):
     from services.campaigns.app import create_app
-    app = create_app(campaigns_settings)
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+    async with running(create_app(campaigns_settings)) as app:
         yield app
 
 
