@@ -13,6 +13,8 @@ from devstack.demo_data import DEFAULT_SEED, generate_customers
 from devstack.errors import StackError
 from devstack.health import wait_ready
 from devstack.processes import Child, ChildDied, Children, start_module, tail
+from shared.internal_auth import internal_headers
+from shared.settings import ServiceSettings
 
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_MONGO_PORT = 27017
@@ -141,7 +143,9 @@ def _start_secantus(data_dir: Path, logs: Path, children: Children) -> str:
 
 async def _load_demo_data(base_url: str, options: UpOptions, children: Children) -> None:
     limits = httpx.Limits(max_connections=SEED_CONCURRENCY)
-    async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
+    # Demo data goes straight to the customers service, so it carries the internal token as the gateway does.
+    headers = internal_headers(ServiceSettings())
+    async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits, headers=headers) as client:
         if await seed.has_customers(client):
             ui.done("customers already has data: demo data not loaded again")
             return

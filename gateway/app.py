@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
+from shared.internal_auth import INTERNAL_TOKEN_HEADER
 from gateway.context import Clients, Context
 from gateway.loaders import Loaders
 from gateway.schema import build_schema
@@ -34,7 +35,8 @@ def create_app(settings: GatewaySettings, *, mounts: dict[str, httpx.AsyncBaseTr
     @asynccontextmanager
     async def lifespan(app: Starlette):
         limits = httpx.Limits(max_connections=settings.http_max_connections)
-        async with httpx.AsyncClient(timeout=settings.http_timeout_seconds, limits=limits, mounts=mounts) as http:
+        async with httpx.AsyncClient(timeout=settings.http_timeout_seconds, limits=limits, mounts=mounts,
+                                     headers={INTERNAL_TOKEN_HEADER: settings.internal_token}) as http:
             holder["http"] = http
             yield
 

@@ -13,6 +13,8 @@ class GatewaySettings(BaseSettings):
     http_timeout_seconds: float = Field(10.0, gt=0)
     http_max_connections: int = Field(100, ge=1)
     graphiql: bool = True
+    internal_token: str = Field("dev-internal-token-change-me", min_length=16,
+                                description="shared secret sent to the services (their INTERNAL_TOKEN)")
     jwt_secret: str = "dev-only-secret-change-me-before-production"
     max_query_depth: int = Field(10, ge=1)
     max_aliases: int = Field(30, ge=1)

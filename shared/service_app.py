@@ -9,6 +9,7 @@ import uvicorn
 from fastapi import APIRouter, FastAPI
 from pymongo.errors import PyMongoError
 
+from shared.internal_auth import install_internal_auth
 from shared.logging import configure_logging
 from shared.metrics import OUTBOX_BACKLOG, install_http_metrics, metrics_response
 from shared.runtime import EventHandler, ServiceRuntime
@@ -21,7 +22,9 @@ log = logging.getLogger(__name__)
 Setup = Callable[[ServiceRuntime], Awaitable[tuple[Any, dict[str, EventHandler]]]]
 
 
-def create_service_app(*, settings: ServiceSettings, title: str, routers: list[APIRouter], setup: Setup) -> FastAPI:
+def create_service_app(*, settings: ServiceSettings, title: str, routers: list[APIRouter], setup: Setup,
+                       public_prefixes: tuple[str, ...] = ()) -> FastAPI:
+    """`public_prefixes`: paths answered without the internal token (see shared.internal_auth)."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         runtime = ServiceRuntime(settings)
@@ -36,6 +39,7 @@ def create_service_app(*, settings: ServiceSettings, title: str, routers: list[A
     app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
     install_error_handlers(app)
     install_request_ids(app)
+    install_internal_auth(app, settings.internal_token, public_prefixes)
 
     async def readiness() -> dict[str, bool]:
         return await app.state.runtime.readiness()

@@ -29,6 +29,8 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     currency: str = "USD"
+    internal_token: str = Field("dev-internal-token-change-me", min_length=16,
+                                description="shared secret the gateway and the services send each other")
 
     @property
     def queue_name(self) -> str:

@@ -21,6 +21,7 @@ from services.customers.app import create_app as create_customers_app
 from services.customers.settings import CustomersSettings
 from tests.support import containers
 from tests.support.containers import use_containers
+from tests.support.http import service_client
 
 
 @pytest.fixture(scope="session")
@@ -137,7 +138,8 @@ async def campaigns_app(campaigns_settings):
 
 
 def _client(app, name: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}")
+    """Calls a service as the gateway does: with the internal token."""
+    return service_client(app, f"http://{name}")
 
 
 @pytest.fixture

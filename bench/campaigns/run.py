@@ -20,6 +20,7 @@ from devstack.infra import ensure_rabbitmq, free_port, start_secantus, wait_for_
 from services.campaigns.app import create_app
 from services.campaigns.delivery.email import build_email
 from services.campaigns.settings import CampaignsSettings
+from shared.internal_auth import internal_headers
 
 
 def _segment(ids: list[str]) -> httpx.MockTransport:
@@ -58,7 +59,8 @@ async def through_service(mongo_url: str, amqp_url: str, smtp_port: int, n: int)
             await recipients.insert_many([{"_id": i, "firstName": "Ada", "lastName": "Lovelace", "asOf": now,
                                            "email": f"{i}@example.com", "emailOptIn": True, "smsOptIn": False}
                                           for i in ids[start:start + 5000]])
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://campaigns") as api:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), headers=internal_headers(settings),
+                                     base_url="http://campaigns") as api:
             campaign = (await api.post("/campaigns", json={
                 "name": "Bench", "type": "email", "subject": "Hi {{ firstName }}!", "targetSegment": "bench",
                 "content": "Hello {{ firstName }} {{ lastName }}, see https://joantees.example/sale"})).json()

@@ -19,6 +19,7 @@ from services.customers.app import create_app
 from services.customers.domain.segments.compiler import compile_filter
 from services.customers.domain.segments.language import parse_query
 from services.customers.settings import CustomersSettings
+from shared.internal_auth import internal_headers
 
 QUERY = "total_spent >= 500"
 TIERS = ["bronze", "silver", "gold", "platinum"]
@@ -55,7 +56,8 @@ async def run(customers: int, mongo_url: str, amqp_url: str, repeats: int) -> No
             for start in range(0, customers, 10_000):
                 await raw[database]["customers"].insert_many(docs[start:start + 10_000], ordered=False)
             print(f"inserted {customers:,} customers in {time.perf_counter() - started:.1f} s")
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://c",
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), headers=internal_headers(settings),
+                                         base_url="http://c",
                                          timeout=600) as api:
                 started = time.perf_counter()
                 created = (await api.post("/customer-segments", json={"name": "Bench", "query": QUERY})).json()

@@ -26,7 +26,7 @@ def create_app(settings: CampaignsSettings, *,
 
     app = create_service_app(settings=settings, title="Campaigns service",
                              routers=[campaigns.router, templates.router, messages.router, tracking.router],
-                             setup=setup)
+                             setup=setup, public_prefixes=tracking.PUBLIC_PREFIXES)
     service_lifespan = app.router.lifespan_context
 
     @asynccontextmanager

@@ -7,6 +7,7 @@ from asgi_lifespan import LifespanManager
 from services.campaigns.app import create_app
 from tests.campaigns.conftest import add_customer, delete_work_queue, email_campaign, wait_status
 from tests.conftest import eventually
+from tests.support.http import service_client
 
 
 async def test_send_interrupted_by_a_crash_resumes_without_a_duplicate(api, sinks, campaigns_settings,
@@ -17,7 +18,7 @@ async def test_send_interrupted_by_a_crash_resumes_without_a_duplicate(api, sink
     try:
         async with LifespanManager(first, startup_timeout=30, shutdown_timeout=30):
             people = [await add_customer(api, first) for _ in range(3)]
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=first), base_url="http://campaigns") as c:
+            async with service_client(first, "http://campaigns") as c:
                 campaign = (await c.post("/campaigns", json=email_campaign(
                     targetCustomers=[p["id"] for p in people]))).json()
                 sinks.mail.hold, sinks.mail.hold_after = asyncio.Event(), 1  # the second mail hangs in DATA
@@ -33,7 +34,7 @@ async def test_send_interrupted_by_a_crash_resumes_without_a_duplicate(api, sink
         second = create_app(settings, customers_transport=segments_transport)
         sinks.callbacks.app = second
         async with LifespanManager(second, startup_timeout=30, shutdown_timeout=30):
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=second), base_url="http://campaigns") as c:
+            async with service_client(second, "http://campaigns") as c:
                 done = await wait_status(c, campaign["id"], "sent")
                 metrics = (await c.get(f"/campaigns/{campaign['id']}/metrics")).json()
                 messages = (await c.get(f"/campaigns/{campaign['id']}/recipients")).json()["items"]

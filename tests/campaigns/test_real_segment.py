@@ -4,6 +4,7 @@ from asgi_lifespan import LifespanManager
 
 from services.campaigns.app import create_app
 from tests.campaigns.conftest import add_customer, delete_work_queue, email_campaign, wait_status
+from tests.support.http import service_client
 
 
 async def test_new_customers_segment_from_the_customers_service(api, customers_app, sinks, campaigns_settings,
@@ -13,7 +14,7 @@ async def test_new_customers_segment_from_the_customers_service(api, customers_a
     try:
         async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
             ada = await add_customer(api, app)
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://campaigns") as c:
+            async with service_client(app, "http://campaigns") as c:
                 unknown = await c.post("/campaigns", json=email_campaign(targetSegment="no_such_segment"))
                 assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "targetSegment"
                 campaign = (await c.post("/campaigns", json=email_campaign(targetSegment="new_customers"))).json()

@@ -5,6 +5,7 @@ from asgi_lifespan import LifespanManager
 from services.customers.app import create_app
 from services.customers.settings import CustomersSettings
 from tests.conftest import eventually
+from tests.support.http import service_client
 
 
 async def test_ready_when_database_and_broker_answer(api, customers_app):
@@ -21,7 +22,7 @@ async def test_not_ready_and_clean_errors_when_the_broker_is_unreachable(service
                                  **{**service_env, "amqp_url": "amqp://guest:guest@127.0.0.1:1/"})
     app = create_app(settings)
     async with LifespanManager(app, startup_timeout=30):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://c") as client:
+        async with service_client(app, "http://c") as client:
             response = await client.get("/readyz")
             assert response.status_code == 503
             assert response.json()["checks"] == {"database": True, "broker": False}

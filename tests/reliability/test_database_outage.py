@@ -13,6 +13,7 @@ from shared.events import contracts
 from shared.events.envelope import Envelope
 from tests.conftest import eventually
 from tests.support.tcp_proxy import TcpProxy
+from tests.support.http import service_client
 
 
 async def test_services_survive_a_database_outage(service_env, isolation):
@@ -23,7 +24,7 @@ async def test_services_survive_a_database_outage(service_env, isolation):
                                  **{**service_env, "mongo_url": f"mongodb://127.0.0.1:{proxy.port}/?directConnection=true"})
     app = create_app(settings)
     async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://c") as api:
+        async with service_client(app, "http://c") as api:
             customer = (await api.post("/customers", json={"firstName": "D", "lastName": "B",
                                                            "email": "outage@example.com"})).json()
             await eventually(lambda: _ready(api), what="ready before the outage")

@@ -13,7 +13,7 @@ from tests.segments.helpers import deps_of, wait_job, wait_ready
 
 async def _vip_members(api, customers_app, loyalty_app) -> tuple:
     deps = deps_of(customers_app)
-    deps.segments.loyalty = LoyaltyClient(deps.segments.settings, transport=httpx.ASGITransport(app=loyalty_app))
+    deps.segments.loyalty = LoyaltyClient(deps.segments.settings, deps.segments.loyalty.headers, transport=httpx.ASGITransport(app=loyalty_app))
     await wait_ready(api, "vip")
     ids = []
     for _ in range(3):

@@ -17,6 +17,7 @@ from shared.outbox import Outbox, OutboxRelay
 from tests.conftest import eventually
 from tests.customers.factories import customer_body
 from tests.support.tcp_proxy import TcpProxy
+from tests.support.http import service_client
 
 
 async def _bind_probe(amqp_url: str, exchange: str, routing_key: str):
@@ -76,7 +77,7 @@ async def test_relay_publishes_customer_events_with_the_envelope(service_env, is
     app = create_app(settings)
     try:
         async with LifespanManager(app):
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://c") as api:
+            async with service_client(app, "http://c") as api:
                 created = (await api.post("/customers", json=customer_body(),
                                           headers={"x-correlation-id": "corr-42"})).json()
                 received: list[dict] = []

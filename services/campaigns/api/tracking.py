@@ -13,6 +13,8 @@ from services.campaigns.handlers import tracking
 from shared.errors import AppError, Forbidden
 
 router = APIRouter(tags=["tracking"])
+# Reached by mail clients and the SMS provider, so answered without the internal token (links are signed).
+PUBLIC_PREFIXES = ("/t/", "/u/", "/webhooks/")
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 NO_STORE = {"Cache-Control": "no-store, max-age=0"}
 

@@ -9,14 +9,15 @@ PAGE = 100
 
 
 class SegmentMembers:
-    def __init__(self, http: httpx.AsyncClient, base_url: str):
+    def __init__(self, http: httpx.AsyncClient, base_url: str, headers: dict[str, str]):
         self.http = http
         self.base_url = base_url.rstrip("/")
+        self.headers = headers  # the internal token; the shared client also calls the SMS provider, so not default
 
     async def _get(self, segment: str, offset: int) -> dict:
         url = f"{self.base_url}/customer-segments/{segment}/customers"
         try:
-            response = await self.http.get(url, params={"limit": PAGE, "offset": offset})
+            response = await self.http.get(url, params={"limit": PAGE, "offset": offset}, headers=self.headers)
         except httpx.HTTPError as exc:
             raise Unavailable(f"customers service unreachable: {exc}") from exc
         if response.status_code == 404:

@@ -5,6 +5,8 @@ from datetime import datetime, timezone
 
 import httpx
 
+from shared.internal_auth import internal_headers
+
 from services.campaigns.clients.customers import SegmentMembers
 from services.campaigns.delivery.email import EmailSender
 from services.campaigns.delivery.ratelimit import RateLimiter
@@ -44,7 +46,7 @@ class Deps:
         http = httpx.AsyncClient(timeout=10.0, mounts={settings.customers_url.rstrip("/"): customers_transport}
                                  if customers_transport else None)
         return cls(settings, runtime, http, CampaignStore(db), TemplateStore(db), MessageStore(db),
-                   RecipientStore(db), SegmentMembers(http, settings.customers_url), EmailSender(settings),
+                   RecipientStore(db), SegmentMembers(http, settings.customers_url, internal_headers(settings)), EmailSender(settings),
                    SmsSender(settings, http), Links(settings.public_url, Tokens(settings.tracking_secret)),
                    RateLimiter(settings.send_rate_per_second), Background())
 

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from services.customers.handlers.segment_services import SegmentParts
+from shared.internal_auth import internal_headers
 from services.customers.settings import CustomersSettings
 from services.customers.store.activity import ActivityStore
 from services.customers.store.customers import CustomerStore
@@ -22,7 +23,7 @@ class Deps:
     @classmethod
     def build(cls, settings: CustomersSettings, runtime: ServiceRuntime) -> "Deps":
         db = runtime.db
-        return cls(settings, runtime, CustomerStore(db), OrderStore(db), ActivityStore(db), SegmentParts.build(db))
+        return cls(settings, runtime, CustomerStore(db), OrderStore(db), ActivityStore(db), SegmentParts.build(db, internal_headers(settings)))
 
     async def ensure_indexes(self) -> None:
         for store in (self.customers, self.orders, self.activity, self.segments):

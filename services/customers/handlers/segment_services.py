@@ -3,6 +3,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 import httpx
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -34,8 +35,10 @@ class ServiceCallFailed(Exception):
 class LoyaltyClient:
     """POST /customers/{id}/loyalty/points on the loyalty service, with an idempotency key per customer and job."""
 
-    def __init__(self, settings: SegmentSettings, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(self, settings: SegmentSettings, headers: dict[str, str],
+                 transport: httpx.AsyncBaseTransport | None = None):
         self.settings = settings
+        self.headers = headers  # the internal token
         self.transport = transport  # tests route to an in-process loyalty app
 
     async def award_points(self, customer_id: str, points: int, reason: str, idempotency_key: str) -> None:
@@ -44,20 +47,21 @@ class LoyaltyClient:
             # requestId is the loyalty service's idempotency key: the same key credits once.
             await _call(http, "POST", f"/customers/{customer_id}/loyalty/points",
                         {"points": points, "reason": reason, "requestId": idempotency_key},
-                        {"Idempotency-Key": idempotency_key})
+                        {"Idempotency-Key": idempotency_key, **self.headers})
 
 
 class CampaignsClient:
     """Sets a campaign's target segment on the campaigns service."""
 
-    def __init__(self, settings: SegmentSettings):
+    def __init__(self, settings: SegmentSettings, headers: dict[str, str]):
         self.settings = settings
+        self.headers = headers
 
     async def target_segment(self, campaign_id: str, segment_slug: str, idempotency_key: str) -> None:
         async with httpx.AsyncClient(base_url=self.settings.campaigns_url,
                                      timeout=self.settings.http_timeout_seconds) as http:
             await _call(http, "PUT", f"/campaigns/{campaign_id}", {"targetSegment": segment_slug},
-                        {"Idempotency-Key": idempotency_key})
+                        {"Idempotency-Key": idempotency_key, **self.headers})
 
 
 async def _call(http: httpx.AsyncClient, method: str, path: str, body: dict, headers: dict) -> None:
@@ -79,9 +83,12 @@ class SegmentParts:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
 
     @classmethod
-    def build(cls, db: AsyncDatabase, settings: SegmentSettings | None = None) -> "SegmentParts":
+    def build(cls, db: AsyncDatabase, headers: dict[str, str], settings: SegmentSettings | None = None
+              ) -> "SegmentParts":
+        """`headers`: what calls to the other services carry (the internal token)."""
         settings = settings or SegmentSettings()
-        return cls(settings, SegmentStore(db), SegmentJobStore(db), LoyaltyClient(settings), CampaignsClient(settings))
+        return cls(settings, SegmentStore(db), SegmentJobStore(db), LoyaltyClient(settings, headers),
+                   CampaignsClient(settings, headers))
 
     async def ensure_indexes(self) -> None:
         await self.store.ensure_indexes()
