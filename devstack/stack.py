@@ -15,7 +15,7 @@ class App:
     name: str
     module: str
     port: int
-    database: str | None = None  # None: the process keeps no data (the gateway, the sinks)
+    database: str | None = None  # None: the process keeps no data (the sinks)
     ready_path: str | None = "/readyz"  # None: ready once `port` accepts connections
     other_ports: tuple[int, ...] = ()  # further ports it listens on, which must be free too
 
@@ -38,7 +38,7 @@ SERVICES = (
     App("campaigns", "services.campaigns", 8003, "campaigns"),
 )
 CUSTOMERS, LOYALTY, CAMPAIGNS = SERVICES
-GATEWAY = App("gateway", "gateway", 8000)
+GATEWAY = App("gateway", "gateway", 8000, "gateway")
 ALL = (SINKS, *SERVICES, GATEWAY)
 NAMES = tuple(app.name for app in ALL)
 # Started one stage after the other, each stage once the previous one is ready.
@@ -77,11 +77,12 @@ def app_env(app: App, base: dict[str, str], *, mongo_url: str, amqp_url: str) ->
     if app == SINKS:
         env.update(SINK_HOST=HOST, SINK_SMTP_PORT=str(SMTP_PORT), SINK_HTTP_PORT=str(SINKS.port),
                    SINK_CAMPAIGNS_URL=CAMPAIGNS.url, SINK_WEBHOOK_SECRET=WEBHOOK_SECRET, SINK_AUTO_DELIVER="true")
+    elif app == GATEWAY:  # calls the services; its database holds API keys; the broker feeds subscriptions
+        env.update(MONGO_URL=mongo_url, MONGO_DATABASE=app.database, AMQP_URL=amqp_url)
+        env.update({f"{service.name.upper()}_URL": service.url for service in SERVICES})
     elif app.database is not None:
         env.update(MONGO_URL=mongo_url, MONGO_DATABASE=app.database, AMQP_URL=amqp_url)
         if app == CAMPAIGNS:  # delivers through the sinks; its links point back at itself
             env.update(CUSTOMERS_URL=CUSTOMERS.url, PUBLIC_URL=CAMPAIGNS.url, SMTP_HOST=HOST,
                        SMTP_PORT=str(SMTP_PORT), SMTP_TLS="none", SMS_URL=SINKS.url, WEBHOOK_SECRET=WEBHOOK_SECRET)
-    else:  # the gateway only calls the services
-        env.update({f"{service.name.upper()}_URL": service.url for service in SERVICES})
     return env

@@ -35,6 +35,8 @@ def summary(apps: list[App], *, mongo_url: str, amqp_url: str, logs: str) -> Non
     table.add_column()
     if GATEWAY in apps:
         table.add_row("GraphiQL", f"[link]{GATEWAY.url}/graphql[/]")
+        table.add_row("", "headers: {\"Authorization\": \"Bearer <token below>\"}")
+        table.add_row("admin token", f"[dim]{dev_admin_token()}[/] (12 h; python -m gateway.auth token --role ...)")
     for app in apps:
         if app == SINKS:
             table.add_row(app.name, f"{app.url}   sent: /mails /sms   SMTP {HOST}:{SMTP_PORT}")
@@ -45,6 +47,14 @@ def summary(apps: list[App], *, mongo_url: str, amqp_url: str, logs: str) -> Non
     table.add_row("logs", logs)
     console.print(Panel(table, title="[bold green]stack is up", subtitle="Ctrl-C stops everything",
                         border_style="green", expand=False))
+
+
+def dev_admin_token() -> str:
+    """A development admin token signed with the gateway's JWT_SECRET (from the same environment)."""
+    from gateway.auth.roles import Role
+    from gateway.auth.tokens import issue_token
+    from gateway.settings import GatewaySettings
+    return issue_token(GatewaySettings().jwt_secret, "developer", Role.admin)
 
 
 def _without_password(url: str) -> str:

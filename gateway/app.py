@@ -1,47 +1,94 @@
-"""create_app(settings): Strawberry on Starlette, one pooled HTTP client to the services."""
+"""create_app(settings): Strawberry on Starlette, one pooled HTTP client to the services, callers authenticated."""
+import logging
 import uuid
 from contextlib import asynccontextmanager
 
 import httpx
+from pymongo import AsyncMongoClient
+from pymongo.errors import PyMongoError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from shared.internal_auth import INTERNAL_TOKEN_HEADER
+from gateway.auth.api_keys import ApiKeyStore
+from gateway.auth.caller import AuthFailed, Authenticator
 from gateway.context import Clients, Context
 from gateway.loaders import Loaders
+from gateway.metrics import HttpMetrics
 from gateway.schema import build_schema
 from gateway.settings import GatewaySettings
+from shared.internal_auth import INTERNAL_TOKEN_HEADER
+from shared.metrics import metrics_response
+
+log = logging.getLogger(__name__)
 
 
 class GatewayGraphQL(GraphQL):
-    def __init__(self, schema, http_holder: dict, settings: GatewaySettings, **kwargs):
-        super().__init__(schema, **kwargs)
-        self.http_holder = http_holder
+    def __init__(self, schema, state: dict, settings: GatewaySettings, **kwargs):
+        super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], **kwargs)
+        self.state = state
         self.settings = settings
 
     async def get_context(self, request, response) -> Context:
-        clients = Clients.build(self.http_holder["http"], self.settings)
+        clients = Clients.build(self.state["http"], self.settings)
         request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
-        return Context(clients=clients, loaders=Loaders.build(clients), request_id=request_id)
+        context = Context(clients=clients, loaders=Loaders.build(clients), request_id=request_id,
+                          api_keys=self.state["api_keys"])
+        await self._authenticate(context, request.headers)
+        return context
+
+    async def on_ws_connect(self, context: Context):
+        """A browser can't set headers on a WebSocket: credentials come in connection_init's payload."""
+        params = context.connection_params or {}
+        credential = params.get("authorization") or params.get("Authorization")
+        api_key = params.get("apiKey") or params.get("x-api-key")
+        if credential or api_key:
+            headers = {"authorization": credential} if credential else {"x-api-key": api_key}
+            await self._authenticate(context, headers)
+            if context.auth_error:
+                raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": context.auth_error})
+        return await super().on_ws_connect(context)
+
+    async def _authenticate(self, context: Context, headers) -> None:
+        try:
+            context.caller = await self.state["authenticator"].caller(headers)
+            context.auth_error = None
+        except AuthFailed as exc:
+            context.auth_error = str(exc)
+        except PyMongoError:
+            log.warning("API key store unreachable")
+            context.auth_error = "API keys cannot be checked right now; try again shortly"
 
 
 def create_app(settings: GatewaySettings, *, mounts: dict[str, httpx.AsyncBaseTransport] | None = None) -> Starlette:
     """`mounts` lets tests route service URLs to in-process apps."""
-    holder: dict = {}
+    state: dict = {}
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
         limits = httpx.Limits(max_connections=settings.http_max_connections)
+        mongo = AsyncMongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000)
+        api_keys = ApiKeyStore(mongo[settings.mongo_database]["api_keys"], settings.api_key_cache_seconds)
+        try:
+            await api_keys.ensure_indexes()
+        except PyMongoError as exc:  # bearer tokens still work; API keys fail cleanly until the database is back
+            log.warning("API key store unreachable at start", extra={"error": str(exc)[:200]})
         async with httpx.AsyncClient(timeout=settings.http_timeout_seconds, limits=limits, mounts=mounts,
                                      headers={INTERNAL_TOKEN_HEADER: settings.internal_token}) as http:
-            holder["http"] = http
-            yield
+            state.update(http=http, api_keys=api_keys, authenticator=Authenticator(settings.jwt_secret, api_keys))
+            try:
+                yield
+            finally:
+                await mongo.close()
 
-    graphql = GatewayGraphQL(build_schema(settings), holder, settings, graphql_ide="graphiql" if settings.graphiql
-                             else None)
+    graphql = GatewayGraphQL(build_schema(settings), state, settings,
+                             graphql_ide="graphiql" if settings.graphiql else None)
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -50,7 +97,7 @@ def create_app(settings: GatewaySettings, *, mounts: dict[str, httpx.AsyncBaseTr
         checks = {}
         for name in ("customers", "loyalty", "campaigns"):
             try:
-                response = await holder["http"].get(getattr(settings, f"{name}_url").rstrip("/") + "/healthz")
+                response = await state["http"].get(getattr(settings, f"{name}_url").rstrip("/") + "/healthz")
                 checks[name] = response.status_code == 200
             except httpx.HTTPError:
                 checks[name] = False
@@ -58,6 +105,14 @@ def create_app(settings: GatewaySettings, *, mounts: dict[str, httpx.AsyncBaseTr
         return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
                             status_code=200 if ready else 503)
 
+    async def metrics(_: Request):
+        return metrics_response()
+
     routes = [Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),
-              Route("/healthz", healthz), Route("/readyz", readyz)]
-    return Starlette(routes=routes, lifespan=lifespan)
+              Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics)]
+    middleware = [Middleware(HttpMetrics)]
+    if settings.cors_origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                                     allow_headers=["authorization", "content-type", "x-api-key", "x-request-id"],
+                                     max_age=600))
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

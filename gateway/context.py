@@ -1,8 +1,10 @@
-"""The per-request context: typed service clients, fresh DataLoaders, and the ids to pass on."""
+"""The per-request context: typed service clients, fresh DataLoaders, the caller, and the ids to pass on."""
 from dataclasses import dataclass, field
 
 import httpx
 
+from gateway.auth.api_keys import ApiKeyStore
+from gateway.auth.caller import Caller
 from gateway.clients.campaigns import CampaignsClient
 from gateway.clients.customers import CustomersClient
 from gateway.clients.loyalty import LoyaltyClient
@@ -31,6 +33,10 @@ class Context:
     clients: Clients
     loaders: Loaders
     request_id: str
+    api_keys: ApiKeyStore
+    caller: Caller | None = None
+    auth_error: str | None = None  # credentials were sent but refused: reported instead of "sign in"
+    connection_params: dict | None = None  # a WebSocket's connection_init payload
     extra: dict = field(default_factory=dict)
 
     @property

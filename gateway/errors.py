@@ -1,8 +1,15 @@
 """Every GraphQL error carries a code: service errors keep theirs and their field; the unexpected are masked."""
+import re
+
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from gateway.clients.base import ServiceError
+
+# Strawberry's limiters raise plain errors; their messages are matched to give each limit its own code.
+_LIMIT_CODES = [(re.compile(r"exceeds maximum operation depth"), "QUERY_TOO_DEEP"),
+                (re.compile(r"aliases found\. Allowed"), "TOO_MANY_ALIASES"),
+                (re.compile(r"[Tt]oken limit|tokens", re.I), "QUERY_TOO_LARGE")]
 
 # Service errors the caller should see as they are (everything else from a service is INTERNAL/UNAVAILABLE).
 _PASS_THROUGH_STATUS = range(400, 500)
@@ -32,8 +39,10 @@ class ErrorCodes(MaskErrors):
             return error
         if original is None or error.path is None or isinstance(original, GraphQLError):
             # Parse, validation and variable errors: the request itself is wrong.
+            code = next((c for pattern, c in _LIMIT_CODES if pattern.search(error.message)),
+                        "GRAPHQL_VALIDATION_FAILED")
             return GraphQLError(error.message, nodes=error.nodes, source=error.source, positions=error.positions,
-                                path=error.path, extensions={"code": "GRAPHQL_VALIDATION_FAILED"})
+                                path=error.path, extensions={"code": code})
         masked = self.anonymise_error(error)
         masked.extensions = {"code": "INTERNAL"}
         return masked

@@ -1,17 +1,21 @@
 """One graph: every domain's queries and mutations merged. A new domain adds its classes to the two tuples."""
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
+from gateway.api_keys.mutations import ApiKeyMutations
+from gateway.api_keys.queries import ApiKeyQueries
 from gateway.campaigns.mutations import CampaignMutations
 from gateway.campaigns.queries import CampaignQueries
 from gateway.customers.mutations import CustomerMutations
 from gateway.customers.queries import CustomerQueries
 from gateway.errors import ErrorCodes
+from gateway.metrics import OperationMetrics
 from gateway.loyalty.mutations import LoyaltyMutations
 from gateway.loyalty.queries import LoyaltyQueries
 from gateway.segments.mutations import SegmentMutations
 from gateway.segments.queries import SegmentQueries
+from gateway.request_rules import RequestRules
 from gateway.settings import GatewaySettings
 
 QUERIES: tuple[type, ...] = (
@@ -19,23 +23,27 @@ QUERIES: tuple[type, ...] = (
     LoyaltyQueries,
     CampaignQueries,
     SegmentQueries,
+    ApiKeyQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     CustomerMutations,
     LoyaltyMutations,
     CampaignMutations,
     SegmentMutations,
+    ApiKeyMutations,
 )
 
 
 def build_schema(settings: GatewaySettings) -> strawberry.Schema:
-    return strawberry.Schema(
-        query=merge_types("Query", QUERIES),
-        mutation=merge_types("Mutation", MUTATIONS),
-        extensions=[
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-            ErrorCodes,
-        ],
-    )
+    extensions = [
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: RequestRules(settings=settings),
+        OperationMetrics,
+        ErrorCodes,
+    ]
+    if not settings.introspection:
+        extensions.insert(0, DisableIntrospection)
+    return strawberry.Schema(query=merge_types("Query", QUERIES), mutation=merge_types("Mutation", MUTATIONS),
+                             extensions=extensions)

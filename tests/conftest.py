@@ -199,20 +199,46 @@ def campaigns_transport(campaigns_app):
 
 
 @pytest.fixture
-async def graphql(customers_transport, loyalty_transport, campaigns_transport):
-    """Posts a GraphQL operation to a gateway wired to the in-process services; returns the JSON result."""
-    from gateway.app import create_app as create_gateway_app
+def gateway_settings(mongo_url, isolation):
     from gateway.settings import GatewaySettings
+    return GatewaySettings(customers_url="http://customers", loyalty_url="http://loyalty",
+                           campaigns_url="http://campaigns", mongo_url=mongo_url,
+                           mongo_database=f"gateway_{isolation}", log_json=False)
 
-    settings = GatewaySettings(customers_url="http://customers", loyalty_url="http://loyalty",
-                               campaigns_url="http://campaigns", log_json=False)
-    app = create_gateway_app(settings, mounts={"http://customers": customers_transport,
-                                                    "http://loyalty": loyalty_transport,
-                                                    "http://campaigns": campaigns_transport})
+
+@pytest.fixture
+async def gateway_http(gateway_settings, customers_transport, loyalty_transport, campaigns_transport):
+    """An HTTP client to a gateway wired to the in-process services; it sends no credentials of its own."""
+    from gateway.app import create_app as create_gateway_app
+
+    app = create_gateway_app(gateway_settings, mounts={"http://customers": customers_transport,
+                                                       "http://loyalty": loyalty_transport,
+                                                       "http://campaigns": campaigns_transport})
     async with LifespanManager(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
-            async def run(query: str, **variables) -> dict:
-                response = await client.post("/graphql", json={"query": query, "variables": variables})
-                assert response.status_code == 200, response.text
-                return response.json()
-            yield run
+            client.gateway_app = app
+            yield client
+
+
+@pytest.fixture
+def graphql_as(gateway_http, gateway_settings):
+    """graphql_as(Role.support)(query, **variables): the JSON result of an operation run with that role's token."""
+    from gateway.auth.tokens import issue_token
+
+    def as_role(role) -> Callable[..., Awaitable[dict]]:
+        headers = {"authorization": f"Bearer {issue_token(gateway_settings.jwt_secret, f'test-{role.value}', role)}"}
+
+        async def run(query: str, **variables) -> dict:
+            response = await gateway_http.post("/graphql", json={"query": query, "variables": variables},
+                                               headers=headers)
+            assert response.status_code == 200, response.text
+            return response.json()
+        return run
+    return as_role
+
+
+@pytest.fixture
+def graphql(graphql_as):
+    """Posts a GraphQL operation as an admin to a gateway wired to the in-process services; returns the JSON."""
+    from gateway.auth.roles import Role
+    return graphql_as(Role.admin)

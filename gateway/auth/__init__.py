@@ -1,1 +1,1 @@
-"""Who is calling and what they may do: signed tokens, roles and the field policy (enforcement comes with issue 6)."""
+"""Who is calling and what they may do: tokens, API keys, roles, the field policy and its enforcement."""

@@ -45,6 +45,10 @@ FIELDS: dict[str, P] = {
     "Mutation.createCampaignTemplate": P.campaigns_write,
     "Mutation.updateCampaignTemplate": P.campaigns_write,
     "Mutation.deleteCampaignTemplate": P.campaigns_write,
+    # API keys for integrations
+    "Query.apiKeys": P.api_keys_manage,
+    "Mutation.createApiKey": P.api_keys_manage,
+    "Mutation.revokeApiKey": P.api_keys_manage,
     # cross-service fields on a customer
     "Customer.loyalty": P.loyalty_read,
     "Customer.messages": P.campaigns_read,

@@ -39,6 +39,7 @@ def test_gateway_is_told_where_the_services_are():
     assert env["CAMPAIGNS_URL"] == "http://127.0.0.1:8003"
     assert "CUSTOMERS_URL" not in stack.app_env(stack.SERVICES[0], {}, mongo_url="m", amqp_url="a")
     assert "SINKS_URL" not in env, "the sinks are not a service the gateway calls"
+    assert env["MONGO_DATABASE"] == "gateway", "API keys live in the gateway's own database"
 
 
 def test_sinks_start_alone_before_the_services_and_the_gateway_last():

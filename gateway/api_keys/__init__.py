@@ -1,0 +1,1 @@
+"""API keys in the graph: admins create, list and revoke the keys integrations use."""
