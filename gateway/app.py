@@ -1,4 +1,6 @@
 """create_app(settings): Strawberry on Starlette, one pooled HTTP client to the services, callers authenticated."""
+import asyncio
+import contextlib
 import logging
 import uuid
 from contextlib import asynccontextmanager
@@ -18,7 +20,9 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from gateway.auth.api_keys import ApiKeyStore
 from gateway.auth.caller import AuthFailed, Authenticator
+from gateway.live.feed import LiveFeed
 from gateway.context import Clients, Context
+from gateway.http_errors import CodedErrorsView
 from gateway.loaders import Loaders
 from gateway.metrics import HttpMetrics
 from gateway.schema import build_schema
@@ -29,7 +33,7 @@ from shared.metrics import metrics_response
 log = logging.getLogger(__name__)
 
 
-class GatewayGraphQL(GraphQL):
+class GatewayGraphQL(CodedErrorsView, GraphQL):
     def __init__(self, schema, state: dict, settings: GatewaySettings, **kwargs):
         super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], **kwargs)
         self.state = state
@@ -39,7 +43,7 @@ class GatewayGraphQL(GraphQL):
         clients = Clients.build(self.state["http"], self.settings)
         request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
         context = Context(clients=clients, loaders=Loaders.build(clients), request_id=request_id,
-                          api_keys=self.state["api_keys"])
+                          api_keys=self.state["api_keys"], live=self.state.get("live"))
         await self._authenticate(context, request.headers)
         return context
 
@@ -82,9 +86,16 @@ def create_app(settings: GatewaySettings, *, mounts: dict[str, httpx.AsyncBaseTr
         async with httpx.AsyncClient(timeout=settings.http_timeout_seconds, limits=limits, mounts=mounts,
                                      headers={INTERNAL_TOKEN_HEADER: settings.internal_token}) as http:
             state.update(http=http, api_keys=api_keys, authenticator=Authenticator(settings.jwt_secret, api_keys))
+            if settings.live_updates:
+                state["live"] = app.state.live = live = LiveFeed(settings.amqp_url, settings.events_exchange)
+                live.start()
+                with contextlib.suppress(asyncio.TimeoutError):  # queries don't wait for the broker
+                    await asyncio.wait_for(live.ready.wait(), 5)
             try:
                 yield
             finally:
+                if "live" in state:
+                    await state["live"].stop()
                 await mongo.close()
 
     graphql = GatewayGraphQL(build_schema(settings), state, settings,

@@ -9,6 +9,7 @@ from gateway.clients.campaigns import CampaignsClient
 from gateway.clients.customers import CustomersClient
 from gateway.clients.loyalty import LoyaltyClient
 from gateway.clients.segments import SegmentsClient
+from gateway.live.feed import LiveFeed
 from gateway.loaders import Loaders
 from gateway.settings import GatewaySettings
 
@@ -37,6 +38,7 @@ class Context:
     caller: Caller | None = None
     auth_error: str | None = None  # credentials were sent but refused: reported instead of "sign in"
     connection_params: dict | None = None  # a WebSocket's connection_init payload
+    live: LiveFeed | None = None  # None when live updates are turned off
     extra: dict = field(default_factory=dict)
 
     @property

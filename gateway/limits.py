@@ -3,8 +3,10 @@
 Each `first` must be within the page-size bound; the operation's total must be within the cost limit. Fragments are
 expanded where they are spread, so they can't hide cost. Depth, aliases and tokens use Strawberry's own limiters.
 """
-from graphql import (FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode, IntValueNode,
-                     OperationDefinitionNode, SelectionSetNode, ValidationRule, VariableNode, get_named_type)
+from graphql import (FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode,
+                     IntValueNode, OperationDefinitionNode, SelectionSetNode, ValidationRule, VariableNode, Visitor,
+                     get_named_type, visit)
+from strawberry.extensions import QueryDepthLimiter
 
 PAGE_ARGUMENT = "first"
 
@@ -68,3 +70,37 @@ def cost_rule(max_cost: int, max_page_size: int, variables: dict | None) -> type
             return size
 
     return QueryCost
+
+
+class _FragmentSpreads(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_args) -> None:
+        self.names.add(node.name.value)
+
+
+def _spreads_unknown_fragment(document) -> bool:
+    spreads = _FragmentSpreads()
+    visit(document, spreads)
+    defined = {d.name.value for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    return not spreads.names <= defined
+
+
+class DepthLimiter(QueryDepthLimiter):
+    """Strawberry's depth limit, minus its KeyError (an uncoded error) on a spread of an undefined fragment:
+    such a document is left to graphql's own KnownFragmentNames rule, which refuses it."""
+
+    def __init__(self, max_depth: int):
+        super().__init__(max_depth=max_depth)
+        (strawberry_rule,) = self.validation_rules
+
+        class FragmentSafeDepthRule(strawberry_rule):
+            def __init__(self, context) -> None:
+                if _spreads_unknown_fragment(context.document):
+                    ValidationRule.__init__(self, context)
+                else:
+                    super().__init__(context)
+
+        self.validation_rules = [FragmentSafeDepthRule]

@@ -1,6 +1,6 @@
-"""One graph: every domain's queries and mutations merged. A new domain adds its classes to the two tuples."""
+"""One graph: every domain's queries, mutations and subscriptions merged; a new domain adds its classes to the tuples."""
 import strawberry
-from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter
 from strawberry.tools import merge_types
 
 from gateway.api_keys.mutations import ApiKeyMutations
@@ -10,7 +10,9 @@ from gateway.campaigns.queries import CampaignQueries
 from gateway.customers.mutations import CustomerMutations
 from gateway.customers.queries import CustomerQueries
 from gateway.errors import ErrorCodes
+from gateway.limits import DepthLimiter
 from gateway.metrics import OperationMetrics
+from gateway.live.subscriptions import LiveSubscriptions
 from gateway.loyalty.mutations import LoyaltyMutations
 from gateway.loyalty.queries import LoyaltyQueries
 from gateway.segments.mutations import SegmentMutations
@@ -33,10 +35,14 @@ MUTATIONS: tuple[type, ...] = (
     ApiKeyMutations,
 )
 
+SUBSCRIPTIONS: tuple[type, ...] = (
+    LiveSubscriptions,
+)
+
 
 def build_schema(settings: GatewaySettings) -> strawberry.Schema:
     extensions = [
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: DepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: RequestRules(settings=settings),
@@ -46,4 +52,4 @@ def build_schema(settings: GatewaySettings) -> strawberry.Schema:
     if not settings.introspection:
         extensions.insert(0, DisableIntrospection)
     return strawberry.Schema(query=merge_types("Query", QUERIES), mutation=merge_types("Mutation", MUTATIONS),
-                             extensions=extensions)
+                             subscription=merge_types("Subscription", SUBSCRIPTIONS), extensions=extensions)

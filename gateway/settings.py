@@ -21,6 +21,9 @@ class GatewaySettings(BaseSettings):
                                           "(the dashboard's, e.g. https://admin.shop.example)")
     mongo_url: str = "mongodb://127.0.0.1:27017/"
     mongo_database: str = Field("gateway", description="the gateway's own database: API keys only")
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    events_exchange: str = "cms.events"
+    live_updates: bool = Field(True, description="subscriptions fed from the broker")
     api_key_cache_seconds: float = Field(30.0, ge=0, description="how long a verified API key is trusted "
                                                                  "before it is read again (revocation delay)")
     internal_token: str = Field("dev-internal-token-change-me", min_length=16,

@@ -199,11 +199,12 @@ def campaigns_transport(campaigns_app):
 
 
 @pytest.fixture
-def gateway_settings(mongo_url, isolation):
+def gateway_settings(service_env, isolation):
     from gateway.settings import GatewaySettings
     return GatewaySettings(customers_url="http://customers", loyalty_url="http://loyalty",
-                           campaigns_url="http://campaigns", mongo_url=mongo_url,
-                           mongo_database=f"gateway_{isolation}", log_json=False)
+                           campaigns_url="http://campaigns", mongo_url=service_env["mongo_url"],
+                           mongo_database=f"gateway_{isolation}", amqp_url=service_env["amqp_url"],
+                           events_exchange=service_env["events_exchange"], log_json=False)
 
 
 @pytest.fixture

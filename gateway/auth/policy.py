@@ -45,6 +45,9 @@ FIELDS: dict[str, P] = {
     "Mutation.createCampaignTemplate": P.campaigns_write,
     "Mutation.updateCampaignTemplate": P.campaigns_write,
     "Mutation.deleteCampaignTemplate": P.campaigns_write,
+    # live updates
+    "Subscription.customerActivity": P.customers_read,
+    "Subscription.segmentCounts": P.segments_read,
     # API keys for integrations
     "Query.apiKeys": P.api_keys_manage,
     "Mutation.createApiKey": P.api_keys_manage,

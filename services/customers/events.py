@@ -6,6 +6,7 @@ from shared.events import contracts
 from shared.runtime import EventHandler, bind_handlers
 
 PUBLISHES = [contracts.CustomerCreated, contracts.CustomerUpdated, contracts.CustomerDeleted,
+             contracts.CustomerActivityRecorded, contracts.SegmentMembershipChanged,
              contracts.OrderPlaced, contracts.OrderRefunded, contracts.OrderStatusChanged]
 
 CONSUMES = {

@@ -30,7 +30,7 @@ async def test_not_ready_and_clean_errors_when_the_broker_is_unreachable(service
             created = await client.post("/customers", json={"firstName": "A", "lastName": "B",
                                                             "email": "outbox@example.com"})
             assert created.status_code == 201
-            assert await app.state.runtime.outbox.backlog() == 1
+            assert await app.state.runtime.outbox.backlog() == 2  # customer.created and its timeline entry
 
 
 async def test_metrics_count_requests_by_route_and_show_the_outbox_backlog(api):

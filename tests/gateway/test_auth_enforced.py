@@ -11,7 +11,7 @@ CREATE_CUSTOMER = """mutation { createCustomer(input: {email: "role@example.com"
                      { id } }"""
 DELETE_CUSTOMER = 'mutation { deleteCustomer(id: "missing-id") { deleted } }'
 ADD_POINTS = 'mutation { addLoyaltyPoints(customerId: "missing-id", points: 5, reason: "goodwill") { points } }'
-CREATE_SEGMENT = 'mutation { createSegment(input: {name: "Role test", query: "totalSpent > 10"}) { slug } }'
+CREATE_SEGMENT = 'mutation { createSegment(input: {name: "Role test", query: "total_spent >= 10"}) { slug } }'
 SEND_CAMPAIGN = 'mutation { sendCampaign(id: "missing-id") { status } }'
 LIST_KEYS = "{ apiKeys { totalCount } }"
 

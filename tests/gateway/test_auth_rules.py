@@ -1,4 +1,4 @@
-"""Roles, tokens and the field policy (groundwork for issue 6; not yet enforced by the running gateway)."""
+"""Roles, tokens and the field policy as data (enforcement: test_auth_enforced.py)."""
 from datetime import timedelta
 
 import pytest
@@ -14,7 +14,7 @@ SECRET = "a-test-secret-of-at-least-32-bytes"
 
 def test_every_root_field_has_a_policy_entry():
     schema = build_schema(GatewaySettings())._schema
-    roots = {f"{t}.{f}" for t in ("Query", "Mutation") for f in schema.type_map[t].fields}
+    roots = {f"{t}.{f}" for t in ("Query", "Mutation", "Subscription") for f in schema.type_map[t].fields}
     assert roots - set(FIELDS) == set(), "add the new fields to gateway/auth/policy.py"
 
 

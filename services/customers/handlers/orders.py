@@ -11,6 +11,7 @@ from services.customers.domain.orders import (
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.handlers.segment_membership import refresh_membership
 from services.customers.store.orders import OrderAlreadyRecorded
+from services.customers.handlers.activity_log import record_activity
 from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.events import contracts
 from shared.events.envelope import Envelope
@@ -31,7 +32,7 @@ async def _apply_new_order(deps: Deps, order: dict, session: AsyncClientSession)
         raise NotFound(f"customer {order['customerId']} not found", field="customerId")
     await refresh_membership(deps, order["customerId"], session)
     summary = f"Order {order['_id']} placed: {to_units(order['totalMinor']):.2f} {deps.settings.currency}"
-    await deps.activity.add(activity.entry(order["customerId"], "order.placed", summary, order["placedAt"],
+    await record_activity(deps, activity.entry(order["customerId"], "order.placed", summary, order["placedAt"],
                                            {"orderId": order["_id"], "total": to_units(order["totalMinor"])}),
                             session)
 
@@ -106,7 +107,7 @@ async def change_order_status(deps: Deps, customer_id: str, order_id: str, body:
 async def _status_effects(deps: Deps, order: dict, previous: str, now: datetime, session: AsyncClientSession,
                           correlation_id: str | None) -> None:
     target = order["status"]
-    await deps.activity.add(activity.entry(order["customerId"], "order.status_changed",
+    await record_activity(deps, activity.entry(order["customerId"], "order.status_changed",
                                            f"Order {order['_id']} is now {target}", now,
                                            {"orderId": order["_id"], "from": previous, "to": target}), session)
     await deps.runtime.outbox.add(session, contracts.OrderStatusChanged(

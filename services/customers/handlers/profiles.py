@@ -9,6 +9,7 @@ from services.customers.domain.customers import (
 )
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.handlers.segment_membership import refresh_membership
+from services.customers.handlers.activity_log import record_activity
 from shared.errors import NotFound, ValidationFailed
 from shared.events import contracts
 
@@ -44,7 +45,8 @@ async def create_customer(deps: Deps, body: CustomerCreate, correlation_id: str 
     async def work(session: AsyncClientSession) -> None:
         await deps.customers.insert(doc, session)
         await refresh_membership(deps, doc["_id"], session)
-        await deps.activity.add(activity.entry(doc["_id"], "profile.created", "Customer profile created", now), session)
+        await record_activity(deps, activity.entry(doc["_id"], "profile.created", "Customer profile created", now),
+                              session)
         await deps.runtime.outbox.add(session, contact_event(contracts.CustomerCreated, doc, []),
                                       correlation_id=correlation_id)
 
@@ -76,7 +78,7 @@ async def update_customer(deps: Deps, customer_id: str, body: CustomerUpdate,
         await refresh_membership(deps, customer_id, session)
         changed = sorted(k for k in values if k != "emailKey" and current.get(k) != updated.get(k))
         if changed:
-            await deps.activity.add(activity.entry(customer_id, "profile.updated",
+            await record_activity(deps, activity.entry(customer_id, "profile.updated",
                                                    f"Profile updated: {', '.join(changed)}", now,
                                                    {"fields": changed}), session)
             await deps.runtime.outbox.add(session, contact_event(contracts.CustomerUpdated, updated, changed),

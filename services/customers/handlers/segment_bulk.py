@@ -9,6 +9,7 @@ from services.customers.handlers.deps import utcnow
 from services.customers.handlers.profiles import contact_event
 from services.customers.handlers.segment_membership import apply_membership
 from services.customers.handlers.segment_services import ServiceCallFailed
+from services.customers.handlers.activity_log import record_activity
 from shared.events import contracts
 from shared.money import to_units
 
@@ -35,7 +36,7 @@ async def _profile_batch(deps, job: dict, ids: list[str], session: AsyncClientSe
             continue
         updated = await deps.customers.update(doc["_id"], {**changes, "updatedAt": now}, [], session)
         fields = sorted(changes)
-        await deps.activity.add(activity.entry(doc["_id"], "profile.updated", f"Segment bulk action: "
+        await record_activity(deps, activity.entry(doc["_id"], "profile.updated", f"Segment bulk action: "
                                                f"{', '.join(fields)} changed", now,
                                                {"fields": fields, "jobId": job["_id"]}), session)
         await deps.runtime.outbox.add(session, contact_event(contracts.CustomerUpdated, updated, fields))

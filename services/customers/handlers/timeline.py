@@ -5,6 +5,7 @@ from services.customers.domain import activity
 from services.customers.domain.activity import InteractionCreate
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.handlers.segment_membership import refresh_membership
+from services.customers.handlers.activity_log import record_activity
 from shared.errors import NotFound
 from shared.events import contracts
 from shared.events.envelope import Envelope
@@ -28,7 +29,7 @@ async def _add_interaction(deps: Deps, customer_id: str, kind: str, description:
     if await deps.customers.get(customer_id, session) is None:
         raise NotFound(f"customer {customer_id} not found", field="customerId")
     summary = description or kind.replace("_", " ").capitalize()
-    await deps.activity.add(activity.entry(customer_id, f"interaction.{kind}", summary, occurred_at or utcnow()),
+    await record_activity(deps, activity.entry(customer_id, f"interaction.{kind}", summary, occurred_at or utcnow()),
                             session)
 
 
@@ -40,7 +41,7 @@ async def on_loyalty_points_changed(deps: Deps, event: contracts.LoyaltyPointsCh
         version_field="loyaltyPointsVersion", version=event.account_version)
     if applied is not False:  # a stale balance is not shown, but the change still belongs on the timeline
         sign = "+" if event.delta >= 0 else ""
-        await deps.activity.add(activity.entry(event.customer_id, "loyalty.points", f"{sign}{event.delta} points: "
+        await record_activity(deps, activity.entry(event.customer_id, "loyalty.points", f"{sign}{event.delta} points: "
                                                f"{event.reason}", envelope.occurred_at,
                                                {"delta": event.delta, "balance": event.balance}), session)
 
@@ -52,6 +53,6 @@ async def on_loyalty_tier_changed(deps: Deps, event: contracts.LoyaltyTierChange
     if applied:
         await refresh_membership(deps, event.customer_id, session)
     if applied is not False:
-        await deps.activity.add(activity.entry(event.customer_id, "loyalty.tier", f"Loyalty tier is now {event.tier}",
-                                               envelope.occurred_at, {"from": event.previous_tier,
-                                                                      "to": event.tier}), session)
+        entry = activity.entry(event.customer_id, "loyalty.tier", f"Loyalty tier is now {event.tier}",
+                               envelope.occurred_at, {"from": event.previous_tier, "to": event.tier})
+        await record_activity(deps, entry, session)

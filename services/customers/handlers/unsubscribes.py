@@ -4,6 +4,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from services.customers.domain import activity
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.handlers.profiles import contact_event
+from services.customers.handlers.activity_log import record_activity
 from shared.events import contracts
 from shared.events.envelope import Envelope
 
@@ -21,7 +22,7 @@ async def on_customer_unsubscribed(deps: Deps, event: contracts.CustomerUnsubscr
     now = utcnow()
     updated = await deps.customers.update(event.customer_id, {f"communication.{event.channel}": False,
                                                               "updatedAt": now}, [], session)
-    await deps.activity.add(activity.entry(event.customer_id, "communication.unsubscribed",
+    await record_activity(deps, activity.entry(event.customer_id, "communication.unsubscribed",
                                            f"Unsubscribed from {event.channel}", envelope.occurred_at,
                                            {"channel": event.channel, "campaignId": event.campaign_id,
                                             "source": event.source}), session)
@@ -38,4 +39,4 @@ async def on_campaign_message(deps: Deps, event: contracts.CampaignMessageEvent,
     data = {"campaignId": event.campaign_id, "messageId": event.message_id, "channel": event.channel}
     if event.url:
         data["url"] = event.url
-    await deps.activity.add(activity.entry(event.customer_id, kind, summary, envelope.occurred_at, data), session)
+    await record_activity(deps, activity.entry(event.customer_id, kind, summary, envelope.occurred_at, data), session)

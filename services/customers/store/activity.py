@@ -13,8 +13,10 @@ class ActivityStore:
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("customerId", ASCENDING), ("occurredAt", DESCENDING), ("_id", DESCENDING)])
 
-    async def add(self, entry: dict, session: AsyncClientSession) -> None:
-        await self.collection.insert_one({"_id": str(uuid.uuid4()), **entry}, session=session)
+    async def add(self, entry: dict, session: AsyncClientSession) -> str:
+        activity_id = str(uuid.uuid4())
+        await self.collection.insert_one({"_id": activity_id, **entry}, session=session)
+        return activity_id
 
     async def page_for_customer(self, customer_id: str, limit: int, offset: int) -> tuple[list[dict], int]:
         query = {"customerId": customer_id}

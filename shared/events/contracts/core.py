@@ -47,6 +47,18 @@ class CustomerInteractionRecorded(Event):
     occurred_at: datetime | None = Field(None, alias="occurredAt")
 
 
+class CustomerActivityRecorded(Event):
+    """A timeline entry was added (any kind: order, points, profile, interaction...); feeds live activity views."""
+
+    TYPE = "customer.activity.recorded"
+    activity_id: str = Field(alias="activityId")
+    customer_id: str = Field(alias="customerId")
+    kind: str
+    summary: str
+    occurred_at: datetime = Field(alias="occurredAt")
+    data: dict = Field(default_factory=dict)
+
+
 class OrderItemData(Event):
     sku: str
     name: str

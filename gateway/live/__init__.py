@@ -1,0 +1,1 @@
+"""Real-time: GraphQL subscriptions fed from the broker (customer activity, segment counts)."""

@@ -1,0 +1,11 @@
+"""Every timeline entry is stored and announced (customer.activity.recorded) in the same transaction."""
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from shared.events.contracts.core import CustomerActivityRecorded
+
+
+async def record_activity(deps, entry: dict, session: AsyncClientSession) -> None:
+    activity_id = await deps.activity.add(entry, session)
+    await deps.runtime.outbox.add(session, CustomerActivityRecorded(
+        activityId=activity_id, customerId=entry["customerId"], kind=entry["type"], summary=entry["summary"],
+        occurredAt=entry["occurredAt"], data=entry.get("data") or {}))
