@@ -28,6 +28,7 @@ from gateway.metrics import HttpMetrics
 from gateway.schema import build_schema
 from gateway.settings import GatewaySettings
 from shared.internal_auth import INTERNAL_TOKEN_HEADER
+from shared.logging import correlation_id
 from shared.metrics import metrics_response
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class GatewayGraphQL(CodedErrorsView, GraphQL):
     async def get_context(self, request, response) -> Context:
         clients = Clients.build(self.state["http"], self.settings)
         request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+        correlation_id.set(request_id)  # the gateway's own log lines carry it too
         context = Context(clients=clients, loaders=Loaders.build(clients), request_id=request_id,
                           api_keys=self.state["api_keys"], live=self.state.get("live"))
         await self._authenticate(context, request.headers)
