@@ -19,7 +19,8 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 NO_STORE = {"Cache-Control": "no-store, max-age=0"}
 
 
-@router.get("/t/o/{token}.gif")
+@router.get("/t/o/{token}.gif", response_class=Response,
+            responses={200: {"description": "a 1x1 GIF", "content": {"image/gif": {}}}})
 async def open_pixel(token: str, deps: DepsDep) -> Response:
     try:
         await tracking.record_open(deps, token)

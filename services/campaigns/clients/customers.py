@@ -1,5 +1,6 @@
 """Segment membership from the customers service: the only thing campaigns asks it over HTTP."""
 from collections.abc import AsyncIterator
+from urllib.parse import quote
 
 import httpx
 
@@ -15,7 +16,11 @@ class SegmentMembers:
         self.headers = headers  # the internal token; the shared client also calls the SMS provider, so not default
 
     async def _get(self, segment: str, offset: int) -> dict:
-        url = f"{self.base_url}/customer-segments/{segment}/customers"
+        # One escaped path segment: `..`, `a/b`, `?` or control characters must not reach another route (`..`
+        # would make GET /customers the audience) nor fail building the URL.
+        if not segment.strip() or "/" in segment or segment in (".", ".."):
+            raise ValidationFailed(f"segment {segment!r} does not exist", field="targetSegment")
+        url = f"{self.base_url}/customer-segments/{quote(segment, safe='')}/customers"
         try:
             response = await self.http.get(url, params={"limit": PAGE, "offset": offset}, headers=self.headers)
         except httpx.HTTPError as exc:

@@ -13,7 +13,7 @@ from services.customers.handlers.deps import Deps
 router = APIRouter(tags=["activity"])
 DepsDep = Annotated[Deps, Depends(get_deps)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]  # beyond 8 bytes Mongo refuses the skip (a 500)
 
 
 async def _page(deps: Deps, customer_id: str, limit: int, offset: int) -> Page[ActivityPublic]:
@@ -27,7 +27,7 @@ async def list_activity(customer_id: str, deps: DepsDep, limit: Limit = 20, offs
     return await _page(deps, customer_id, limit, offset)
 
 
-@router.post("/customers/{customer_id}/activity", status_code=201)
+@router.post("/customers/{customer_id}/activity", status_code=201, response_class=Response)
 async def record_interaction(customer_id: str, body: InteractionCreate, deps: DepsDep) -> Response:
     await timeline.record_interaction(deps, customer_id, body)
     return Response(status_code=201)

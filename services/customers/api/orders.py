@@ -13,7 +13,7 @@ from services.customers.handlers.deps import Deps
 router = APIRouter(tags=["orders"])
 DepsDep = Annotated[Deps, Depends(get_deps)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]  # beyond 8 bytes Mongo refuses the skip (a 500)
 
 
 def _page(deps: Deps, docs: list[dict], total: int, limit: int, offset: int) -> Page[OrderPublic]:

@@ -10,6 +10,8 @@ from services.customers.domain.fields import CustomerStatus, LoyaltyTier
 SortField = Literal["registrationDate", "lastPurchaseDate", "totalSpent", "totalOrders", "lastName", "firstName",
                     "email", "loyaltyPoints", "createdAt"]
 MAX_PAGE = 100
+MAX_AMOUNT = Decimal(10 ** 12)
+MAX_COUNT = 10 ** 9
 
 
 def _split(value):
@@ -28,10 +30,11 @@ class CustomerQuery(BaseModel):
     status: list[CustomerStatus] | None = None
     tier: list[LoyaltyTier] | None = None
     tags: list[str] | None = Field(None, description="customers carrying every one of these tags")
-    min_spent: Decimal | None = Field(None, alias="minSpent", ge=0)
-    max_spent: Decimal | None = Field(None, alias="maxSpent", ge=0)
-    min_orders: int | None = Field(None, alias="minOrders", ge=0)
-    max_orders: int | None = Field(None, alias="maxOrders", ge=0)
+    # Bounded so the filter fits MongoDB's 8-byte ints; cents at most, as amounts are stored in minor units.
+    min_spent: Decimal | None = Field(None, alias="minSpent", ge=0, le=MAX_AMOUNT, decimal_places=2)
+    max_spent: Decimal | None = Field(None, alias="maxSpent", ge=0, le=MAX_AMOUNT, decimal_places=2)
+    min_orders: int | None = Field(None, alias="minOrders", ge=0, le=MAX_COUNT)
+    max_orders: int | None = Field(None, alias="maxOrders", ge=0, le=MAX_COUNT)
     registered_from: datetime | None = Field(None, alias="registeredFrom")
     registered_to: datetime | None = Field(None, alias="registeredTo")
     last_purchase_from: datetime | None = Field(None, alias="lastPurchaseFrom")

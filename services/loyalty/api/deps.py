@@ -19,7 +19,7 @@ def correlation_id(request: Request) -> str | None:
 DepsDep = Annotated[Deps, Depends(get_deps)]
 Correlation = Annotated[str | None, Depends(correlation_id)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]  # beyond 8 bytes Mongo refuses the skip (a 500)
 
 
 def id_list(raw: str) -> list[str]:

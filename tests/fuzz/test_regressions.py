@@ -1,0 +1,57 @@
+"""Regressions for what the fuzzers found: each was a 500 (or a wrong document, or a wrong audience) before."""
+import pytest
+from graphql import GraphQLError
+
+from gateway.http_errors import _with_code
+from tests.customers.factories import customer_body
+
+HUGE = str(2 ** 70)  # past MongoDB's 8-byte ints
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/customers", {"minOrders": HUGE}), ("/customers", {"maxOrders": HUGE}), ("/customers", {"minSpent": "1e30"}),
+    ("/customers", {"minSpent": "0.001"}), ("/customers", {"maxSpent": "1e-30"}), ("/orders", {"offset": HUGE}),
+    ("/activity", {"offset": HUGE}), ("/customers/x/orders", {"offset": HUGE}),
+    ("/customers/x/activity", {"offset": HUGE}),
+])
+async def test_customers_filters_and_offsets_out_of_range_are_validation_errors(api, path, params):
+    response = await api.get(path, params={"customerIds": "x", **params})
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["field"] in params
+
+
+@pytest.mark.parametrize("path", ["/loyalty/ledger", "/loyalty-programs",
+                                  "/customers/x/loyalty/ledger"])
+async def test_loyalty_offsets_out_of_range_are_validation_errors(loyalty_api, path):
+    response = await loyalty_api.get(path, params={"offset": HUGE, "customerIds": "x"})
+    assert response.status_code == 422, response.text
+
+
+async def test_campaign_segments_that_are_no_single_path_segment_are_refused(api, campaigns_api):
+    """`..` used to reach GET /customers (every customer became the audience); control characters were a 500."""
+    await api.post("/customers", json=customer_body())
+    body = {"name": "Sale", "type": "email", "subject": "Hi", "content": "Hello"}
+    campaign = (await campaigns_api.post("/campaigns", json={**body, "targetCustomers": ["a"]})).json()
+    for segment in ["..", ".", "a/b", "../customers", "x\by", "vip?limit=1", "vip#x", " "]:
+        created = await campaigns_api.post("/campaigns", json={**body, "targetSegment": segment})
+        updated = await campaigns_api.put(f"/campaigns/{campaign['id']}", json={"targetSegment": segment})
+        for response in (created, updated):
+            assert response.status_code == 422, (segment, response.text)
+            assert response.json()["error"]["field"] == "targetSegment"
+
+
+async def test_documents_name_the_content_types_answered(api, campaigns_api):
+    customers = (await api.get("/openapi.json")).json()["paths"]
+    assert "content" not in customers["/customers/{customer_id}/activity"]["post"]["responses"]["201"]
+    campaigns = (await campaigns_api.get("/openapi.json")).json()["paths"]
+    assert list(campaigns["/t/o/{token}.gif"]["get"]["responses"]["200"]["content"]) == ["image/gif"]
+
+
+def test_a_gateway_error_without_a_code_gets_one_and_hides_python_text():
+    crashed = GraphQLError("'Missing'", original_error=KeyError("Missing"))
+    masked = _with_code(crashed)
+    assert (masked.message, masked.extensions) == ("Unexpected error.", {"code": "INTERNAL"})
+    refused = _with_code(GraphQLError("Unknown fragment 'A'."))
+    assert (refused.message, refused.extensions) == ("Unknown fragment 'A'.", {"code": "GRAPHQL_VALIDATION_FAILED"})
+    coded = GraphQLError("no", extensions={"code": "NOT_FOUND"})
+    assert _with_code(coded) is coded
