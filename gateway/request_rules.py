@@ -1,23 +1,58 @@
-"""Adds the per-request validation rules (who may do what, how much it may cost) before an operation runs."""
+"""Validation of each operation: the standard rules (cached by query text) and the per-request rules (who may do
+what, how much it may cost), before anything runs.
+
+The standard rules and the depth/alias limiters depend only on the document, so their result is cached per query
+text; a dashboard sends the same few queries over and over. The caller's permissions and the cost (which reads the
+variables) are checked on every request.
+"""
+from collections import OrderedDict
 from collections.abc import Iterator
 
+from graphql import GraphQLError, validate
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
 from gateway.auth.rule import authorization_rule
 from gateway.limits import cost_rule
 from gateway.settings import GatewaySettings
 
 
+class ValidationCache:
+    """Standard validation errors by query text; bounded so unique query texts can't grow memory without end."""
+
+    def __init__(self, maxsize: int = 256):
+        self.maxsize = maxsize
+        self._errors: OrderedDict[str, list[GraphQLError]] = OrderedDict()
+
+    def errors(self, execution) -> list[GraphQLError]:
+        key = execution.query
+        if key is None:  # a pre-parsed document: nothing to key on
+            return validate_document(execution.schema._schema, execution.graphql_document,
+                                     execution.validation_rules)
+        if key in self._errors:
+            self._errors.move_to_end(key)
+            return self._errors[key]
+        errors = validate_document(execution.schema._schema, execution.graphql_document, execution.validation_rules)
+        self._errors[key] = errors
+        if len(self._errors) > self.maxsize:
+            self._errors.popitem(last=False)
+        return errors
+
+
 class RequestRules(SchemaExtension):
-    def __init__(self, *, settings: GatewaySettings):
+    def __init__(self, *, settings: GatewaySettings, cache: ValidationCache):
         self.settings = settings
+        self.cache = cache
 
     def on_validate(self) -> Iterator[None]:
         execution = self.execution_context
-        context = execution.context
-        execution.validation_rules = (
-            *execution.validation_rules,
-            authorization_rule(getattr(context, "caller", None), getattr(context, "auth_error", None)),
-            cost_rule(self.settings.max_query_cost, self.settings.max_page_size, execution.variables),
-        )
+        errors = list(self.cache.errors(execution))
+        if not errors:
+            context = execution.context
+            errors = validate(execution.schema._schema, execution.graphql_document, [
+                authorization_rule(getattr(context, "caller", None), getattr(context, "auth_error", None)),
+                cost_rule(self.settings.max_query_cost, self.settings.max_page_size, execution.variables),
+            ])
+        # Set, even empty, so Strawberry does not validate the document a second time.
+        execution.pre_execution_errors = errors
         yield

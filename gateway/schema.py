@@ -17,7 +17,7 @@ from gateway.loyalty.mutations import LoyaltyMutations
 from gateway.loyalty.queries import LoyaltyQueries
 from gateway.segments.mutations import SegmentMutations
 from gateway.segments.queries import SegmentQueries
-from gateway.request_rules import RequestRules
+from gateway.request_rules import RequestRules, ValidationCache
 from gateway.settings import GatewaySettings
 
 QUERIES: tuple[type, ...] = (
@@ -41,11 +41,12 @@ SUBSCRIPTIONS: tuple[type, ...] = (
 
 
 def build_schema(settings: GatewaySettings) -> strawberry.Schema:
+    validation_cache = ValidationCache()
     extensions = [
         lambda: DepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: RequestRules(settings=settings),
+        lambda: RequestRules(settings=settings, cache=validation_cache),
         OperationMetrics,
         ErrorCodes,
     ]

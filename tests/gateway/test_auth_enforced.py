@@ -103,3 +103,10 @@ async def test_a_token_signed_with_another_secret_is_refused(gateway_http):
 async def test_introspection_is_public_so_tools_can_load_the_schema(gateway_http):
     response = await gateway_http.post("/graphql", json={"query": "{ __schema { queryType { name } } }"})
     assert response.json()["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+async def test_the_same_query_text_is_checked_for_each_caller(graphql_as):
+    """Validation of a query text is cached; who may run it is not."""
+    assert "errors" not in await graphql_as(Role.admin)(READ_CAMPAIGNS)
+    assert _codes(await graphql_as(Role.support)(READ_CAMPAIGNS)) == ["FORBIDDEN"]
+    assert "errors" not in await graphql_as(Role.viewer)(READ_CAMPAIGNS)

@@ -95,3 +95,12 @@ def test_cors_origins_read_from_a_comma_separated_variable(monkeypatch):
     from gateway.settings import GatewaySettings
     monkeypatch.setenv("CORS_ORIGINS", "https://a.example, https://b.example")
     assert GatewaySettings().cors_origins == ["https://a.example", "https://b.example"]
+
+
+async def test_the_same_query_text_is_costed_with_each_request_variables(gateway_settings):
+    query = "query($n: Int!) { customers(first: $n) { edges { node { orders(first: 50) { totalCount } } } } }"
+    async with gateway(gateway_settings, max_query_cost=1000, live_updates=False) as client:
+        small = await client.post("/graphql", json={"query": query, "variables": {"n": 2}})
+        large = await _errors(client, query, n=40)
+    assert all(e["extensions"]["code"] != "QUERY_TOO_COSTLY" for e in small.json().get("errors", []))
+    assert large[0]["extensions"] == {"code": "QUERY_TOO_COSTLY", "cost": 40 + 40 * 50, "limit": 1000}
