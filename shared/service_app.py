@@ -14,7 +14,7 @@ from shared.logging import configure_logging
 from shared.metrics import OUTBOX_BACKLOG, install_http_metrics, metrics_response
 from shared.runtime import EventHandler, ServiceRuntime
 from shared.settings import ServiceSettings
-from shared.web import health_router, install_error_handlers, install_request_ids
+from shared.web import ERROR_RESPONSES, health_router, install_error_handlers, install_request_ids
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def create_service_app(*, settings: ServiceSettings, title: str, routers: list[A
             log.warning("outbox backlog unknown: database unreachable")  # the other metrics still matter
         return metrics_response()
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, responses=ERROR_RESPONSES)
     return app
 
 

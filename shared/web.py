@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -16,6 +17,22 @@ log = logging.getLogger(__name__)
 
 _HTTP_CODES = {400: "MALFORMED_REQUEST", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",
                405: "METHOD_NOT_ALLOWED", 409: "CONFLICT", 413: "TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+    details: list[dict] | None = None
+
+
+class ErrorEnvelope(BaseModel):
+    """The body of every error answer (see error_response)."""
+    error: ErrorBody
+
+
+# FastAPI documents its own `{"detail": [...]}` for 422; the services answer the envelope.
+ERROR_RESPONSES = {422: {"model": ErrorEnvelope, "description": "invalid parameters or body"}}
 
 
 def error_response(status: int, code: str, message: str, *, field: str | None = None,

@@ -40,11 +40,13 @@ async def test_campaign_segments_that_are_no_single_path_segment_are_refused(api
             assert response.json()["error"]["field"] == "targetSegment"
 
 
-async def test_documents_name_the_content_types_answered(api, campaigns_api):
+async def test_documents_name_the_content_types_and_error_bodies_answered(api, campaigns_api):
     customers = (await api.get("/openapi.json")).json()["paths"]
     assert "content" not in customers["/customers/{customer_id}/activity"]["post"]["responses"]["201"]
     campaigns = (await campaigns_api.get("/openapi.json")).json()["paths"]
     assert list(campaigns["/t/o/{token}.gif"]["get"]["responses"]["200"]["content"]) == ["image/gif"]
+    invalid = customers["/customers"]["get"]["responses"]["422"]["content"]["application/json"]["schema"]
+    assert invalid == {"$ref": "#/components/schemas/ErrorEnvelope"}  # what a 422 answers, not FastAPI's shape
 
 
 def test_a_gateway_error_without_a_code_gets_one_and_hides_python_text():
