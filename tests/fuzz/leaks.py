@@ -1,7 +1,8 @@
 """What a response body must never show a caller: tracebacks, Python exception text, object reprs."""
 import re
 
-_ALWAYS = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\.py\", line \d+|<class '| object at 0x[0-9a-f]+")
+_ALWAYS = re.compile(
+    r"Traceback \(most recent call last\)|File \"[^\"]+\.py\", line \d+|<class '| object at 0x[0-9a-f]+")
 # Exception names and library modules: only where a body has no reason to echo the caller's own data.
 _IN_ERRORS = re.compile(r"\b[A-Z][A-Za-z]*(?:Error|Exception)\b|\b(?:pymongo|bson|pydantic_core|strawberry)\.")
 

@@ -21,7 +21,8 @@ pieces = st.text(st.characters(exclude_categories=["Cs"]), max_size=8) | st.samp
      "firstName", ">=", "1e999"])
 text = st.lists(pieces, max_size=8).map("".join)
 ints = st.integers(min_value=-(2 ** 31), max_value=2 ** 31 - 1)
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | text,
+scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | text
+json_values = st.recursive(scalars,
                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
                            max_leaves=12)
 criteria = st.dictionaries(st.sampled_from(["totalSpent", "totalOrders", "tags", "loyaltyTier", "status",
