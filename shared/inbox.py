@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from shared.events.envelope import Envelope
 
@@ -19,6 +19,11 @@ class Inbox:
     async def seen(self, event_id: str) -> bool:
         return await self.collection.find_one({"_id": event_id}, projection={"_id": 1}) is not None
 
+    async def seen_many(self, event_ids: list[str]) -> set[str]:
+        """Which of these event ids were handled before (one query for a whole batch)."""
+        docs = await self.collection.find({"_id": {"$in": event_ids}}, projection={"_id": 1}).to_list()
+        return {d["_id"] for d in docs}
+
     async def record(self, session: AsyncClientSession, envelope: Envelope) -> None:
         """Call first inside the transaction, so a duplicate aborts it before any effect."""
         try:
@@ -27,3 +32,14 @@ class Inbox:
             )
         except DuplicateKeyError as exc:
             raise AlreadyHandled(envelope.id) from exc
+
+    async def record_many(self, session: AsyncClientSession, envelopes: list[Envelope]) -> None:
+        """One marker per event of a batch, first inside its transaction; any duplicate aborts the whole batch."""
+        now = datetime.now(timezone.utc)
+        try:
+            await self.collection.insert_many(
+                [{"_id": e.id, "type": e.type, "handledAt": now} for e in envelopes], session=session)
+        except BulkWriteError as exc:
+            if all(error.get("code") == 11000 for error in exc.details.get("writeErrors", [])):
+                raise AlreadyHandled(", ".join(e.id for e in envelopes)) from exc
+            raise

@@ -33,22 +33,25 @@ class Outbox:
         await self.collection.create_index([("status", ASCENDING), ("createdAt", ASCENDING)])
 
     async def add(self, session: AsyncClientSession, event: Event, *, correlation_id: str | None = None) -> Envelope:
+        envelope, record = self._record(event, correlation_id)
+        await self.collection.insert_one(record, session=session)
+        return envelope
+
+    async def add_many(self, session: AsyncClientSession, events: list[tuple[Event, str | None]]) -> list[Envelope]:
+        """Several (event, correlation id) pairs in one write, e.g. from a batch of consumed events."""
+        if not events:
+            return []
+        pairs = [self._record(event, correlation_id) for event, correlation_id in events]
+        await self.collection.insert_many([record for _, record in pairs], session=session)
+        return [envelope for envelope, _ in pairs]
+
+    def _record(self, event: Event, correlation_id: str | None) -> tuple[Envelope, dict]:
         # Events caused by a request or another event carry its correlation id unless told otherwise.
         correlation_id = correlation_id or current_correlation_id.get()
         envelope = Envelope.wrap(event, source=self.source, correlation_id=correlation_id)
-        await self.collection.insert_one(
-            {
-                "_id": envelope.id,
-                "status": PENDING,
-                "routingKey": envelope.type,
-                "body": envelope.to_json().decode(),
-                "correlationId": correlation_id,
-                "createdAt": datetime.now(timezone.utc),
-                "attempts": 0,
-            },
-            session=session,
-        )
-        return envelope
+        return envelope, {"_id": envelope.id, "status": PENDING, "routingKey": envelope.type,
+                          "body": envelope.to_json().decode(), "correlationId": correlation_id,
+                          "createdAt": datetime.now(timezone.utc), "attempts": 0}
 
     def notify(self) -> None:
         """Called after a commit so the relay publishes at once instead of at its next poll."""

@@ -2,11 +2,13 @@
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TypeVar
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import ConnectionFailure
 
+from shared.batches import Subscription, handle_in_order
 from shared.bus.consumer import Consumer, PoisonMessage
 from shared.bus.publisher import Publisher
 from shared.errors import AppError, Unavailable
@@ -22,16 +24,15 @@ T = TypeVar("T")
 EventHandler = Callable[[Event, Envelope, AsyncClientSession], Awaitable[None]]
 
 
-def bind_handlers(consumes: dict[str, Callable], deps) -> dict[str, EventHandler]:
+def bind_handlers(consumes: dict[str, Callable], deps, batched: dict[str, Callable] | None = None
+                  ) -> dict[str, EventHandler]:
     """Event type -> handler(event, envelope, session), from handlers written as handler(deps, event, envelope,
-    session): the service's dependencies are bound once here."""
-
-    def bind(handler):
-        async def handle(event, envelope, session):
-            await handler(deps, event, envelope, session)
-        return handle
-
-    return {event_type: bind(handler) for event_type, handler in consumes.items()}
+    session): the service's dependencies are bound once here. `batched` optionally adds, per type, a handler
+    written as handler(deps, [(event, envelope), ...], session) for several events of that type at once."""
+    batched = batched or {}
+    return {event_type: Subscription(partial(handler, deps),
+                                     partial(batched[event_type], deps) if event_type in batched else None)
+            for event_type, handler in consumes.items()}
 
 
 class ServiceRuntime:
@@ -57,7 +58,9 @@ class ServiceRuntime:
                 amqp_url=settings.amqp_url, exchange_name=settings.events_exchange, queue_name=settings.queue_name,
                 routing_keys=sorted(subscriptions), handle=self.dispatch, prefetch=settings.consumer_prefetch,
                 concurrency=settings.consumer_concurrency, delivery_limit=settings.delivery_limit,
-                service=settings.service_name, queue_type=settings.queue_type,
+                service=settings.service_name, queue_type=settings.queue_type, handle_batch=self.dispatch_batch,
+                batch_size=settings.consumer_batch_size, batch_linger=settings.consumer_batch_linger_seconds,
+                batch_workers=settings.consumer_batch_workers,
             )
         try:
             await self.outbox.ensure_indexes()
@@ -102,9 +105,7 @@ class ServiceRuntime:
     async def dispatch(self, envelope: Envelope) -> str:
         """Handles one event exactly once: the inbox record and the handler's writes commit together."""
         correlation_id.set(envelope.correlation_id or envelope.id)
-        handler = self.subscriptions.get(envelope.type)
-        if handler is None:
-            raise UnknownEvent(f"{self.settings.service_name} does not handle {envelope.type}")
+        handler = self._handler(envelope)
         event = parse_event(envelope)
         try:
             if await self.inbox.seen(envelope.id):
@@ -126,6 +127,37 @@ class ServiceRuntime:
             # A rule said no (unknown customer, bad data): retrying cannot help.
             raise PoisonMessage(f"{exc.code}: {exc.message}") from exc
         return "handled"
+
+    async def dispatch_batch(self, envelopes: list[Envelope]) -> list[str]:
+        """Handles several events in one transaction, each exactly once: one inbox marker per new event, handlers
+        in delivery order. All or nothing: on any error it raises and the consumer handles them one by one."""
+        parsed = [(self._handler(envelope), parse_event(envelope), envelope) for envelope in envelopes]
+        try:
+            seen = await self.inbox.seen_many([envelope.id for envelope in envelopes])
+        except ConnectionFailure as exc:
+            raise Unavailable("database unavailable") from exc
+        fresh, outcomes = [], []
+        for handler, event, envelope in parsed:
+            duplicate = envelope.id in seen
+            seen.add(envelope.id)  # the same id twice in one batch: the second is a duplicate too
+            outcomes.append("duplicate" if duplicate else "handled")
+            if not duplicate:
+                fresh.append((handler, event, envelope))
+        if not fresh:
+            return outcomes
+
+        async def work(session: AsyncClientSession) -> None:
+            await self.inbox.record_many(session, [envelope for _, _, envelope in fresh])
+            await handle_in_order(fresh, session)
+
+        await self.transaction(work)
+        return outcomes
+
+    def _handler(self, envelope: Envelope) -> EventHandler:
+        handler = self.subscriptions.get(envelope.type)
+        if handler is None:
+            raise UnknownEvent(f"{self.settings.service_name} does not handle {envelope.type}")
+        return handler
 
     async def readiness(self) -> dict[str, bool]:
         database = await ping(self.mongo)

@@ -19,7 +19,10 @@ class ServiceSettings(BaseSettings):
     delivery_limit: int = Field(5, ge=1, description="deliveries before a message is dead-lettered")
     queue_type: Literal["quorum", "classic"] = "quorum"
     consumer_prefetch: int = Field(100, ge=1)
-    consumer_concurrency: int = Field(8, ge=1, description="events handled at once by one process")
+    consumer_concurrency: int = Field(8, ge=1, description="events handled at once by one process (unbatched)")
+    consumer_batch_size: int = Field(50, ge=1, description="events handled in one transaction; 1 turns batching off")
+    consumer_batch_linger_seconds: float = Field(0.01, ge=0, description="how long a batch waits to fill up")
+    consumer_batch_workers: int = Field(1, ge=1, description="batches handled at once by one process")
     outbox_poll_seconds: float = Field(0.5, gt=0)
     outbox_batch_size: int = Field(200, ge=1)
     publish_timeout_seconds: float = Field(5.0, gt=0)

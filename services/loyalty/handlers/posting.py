@@ -9,6 +9,7 @@ from services.loyalty.domain.commands import InsufficientPoints
 from services.loyalty.domain.tiers import period_key, period_of, tier_for, tier_named
 from services.loyalty.handlers.deps import Deps
 from shared.events import contracts
+from shared.events.envelope import Event
 
 
 @dataclass
@@ -33,10 +34,8 @@ def effective_standing(account: dict | None, program: dict, now: datetime) -> tu
     return account.get("qualifyingPoints", 0), tier_named(program["tiers"], account.get("tier"))
 
 
-async def post(deps: Deps, session: AsyncClientSession, program: dict, change: Posting, now: datetime,
-               *, require_balance: int | None = None, correlation_id: str | None = None) -> tuple[dict, dict]:
-    """Writes the entry and the account in the caller's transaction; returns (entry, account after)."""
-    account = await deps.accounts.get(change.customer_id, session)
+def account_update(account: dict | None, program: dict, change: Posting, now: datetime) -> tuple[dict, dict]:
+    """The $inc and $set the change makes on the account (None: not created yet)."""
     qualifying, _ = effective_standing(account, program, now)
     qualifying = max(0, qualifying + change.qualifying)
     tier = tier_for(program["tiers"], qualifying)["name"]
@@ -46,31 +45,43 @@ async def post(deps: Deps, session: AsyncClientSession, program: dict, change: P
         inc["shortfall"] = change.extra["shortfall"]
     fields = {"qualifyingPoints": qualifying, "periodKey": period_key(program, now), "programId": program["_id"],
               "tier": tier, "updatedAt": now}
-    condition = {"balance": {"$gte": require_balance}} if require_balance is not None else None
-    after = await deps.accounts.change(change.customer_id, inc, fields, session, condition)
-    if after is None:
-        raise InsufficientPoints(f"the balance does not cover {require_balance} points", field="rewardId")
+    return inc, fields
+
+
+def ledger_entry(deps: Deps, program: dict, change: Posting, now: datetime, after: dict) -> dict:
     entry = {"_id": str(uuid.uuid4()), "customerId": change.customer_id, "programId": program["_id"],
              "period": period_of(program, now), "kind": change.kind, "points": change.delta,
              "balanceAfter": after["balance"], "reason": change.reason, "sourceType": change.source_type,
              "sourceId": change.source_id, "createdAt": now, **(change.extra or {})}
     if change.kind in ("earn", "adjust"):
         entry["expiresAt"] = now + timedelta(days=deps.settings.points_expiry_days)
-    await deps.ledger.insert(entry, session)
-    await _publish(deps, session, account, after, entry, correlation_id)
-    return entry, after
+    return entry
 
 
-async def _publish(deps: Deps, session: AsyncClientSession, before: dict | None, after: dict, entry: dict,
-                   correlation_id: str | None) -> None:
-    outbox = deps.runtime.outbox
-    await outbox.add(session, contracts.LoyaltyPointsChanged(
+def posted_events(before: dict | None, after: dict, entry: dict) -> list[Event]:
+    """What a posting announces: the points change, and the tier change when there is one."""
+    events: list[Event] = [contracts.LoyaltyPointsChanged(
         customerId=after["_id"], delta=entry["points"], balance=after["balance"],
         lifetimePoints=after["lifetimePoints"], reason=entry["reason"], entryId=entry["_id"],
-        accountVersion=after["version"]),
-        correlation_id=correlation_id)
+        accountVersion=after["version"])]
     previous = before.get("tier") if before else None
     if after["tier"] != (previous or "bronze"):
-        await outbox.add(session, contracts.LoyaltyTierChanged(
-            customerId=after["_id"], previousTier=previous, tier=after["tier"], accountVersion=after["version"]),
-            correlation_id=correlation_id)
+        events.append(contracts.LoyaltyTierChanged(
+            customerId=after["_id"], previousTier=previous, tier=after["tier"], accountVersion=after["version"]))
+    return events
+
+
+async def post(deps: Deps, session: AsyncClientSession, program: dict, change: Posting, now: datetime,
+               *, require_balance: int | None = None, correlation_id: str | None = None) -> tuple[dict, dict]:
+    """Writes the entry and the account in the caller's transaction; returns (entry, account after)."""
+    account = await deps.accounts.get(change.customer_id, session)
+    inc, fields = account_update(account, program, change, now)
+    condition = {"balance": {"$gte": require_balance}} if require_balance is not None else None
+    after = await deps.accounts.change(change.customer_id, inc, fields, session, condition)
+    if after is None:
+        raise InsufficientPoints(f"the balance does not cover {require_balance} points", field="rewardId")
+    entry = ledger_entry(deps, program, change, now, after)
+    await deps.ledger.insert(entry, session)
+    for event in posted_events(account, after, entry):
+        await deps.runtime.outbox.add(session, event, correlation_id=correlation_id)
+    return entry, after

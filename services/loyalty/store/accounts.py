@@ -1,5 +1,5 @@
 """AccountStore: one document per member with balance, lifetime and qualifying points and the current tier."""
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING, ReturnDocument, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -21,8 +21,8 @@ class AccountStore:
     async def get(self, customer_id: str, session: Session = None) -> dict | None:
         return await self.collection.find_one({"_id": customer_id}, session=session)
 
-    async def many(self, customer_ids: list[str]) -> dict[str, dict]:
-        docs = await self.collection.find({"_id": {"$in": customer_ids}}).to_list()
+    async def many(self, customer_ids: list[str], session: Session = None) -> dict[str, dict]:
+        docs = await self.collection.find({"_id": {"$in": customer_ids}}, session=session).to_list()
         return {d["_id"]: d for d in docs}
 
     async def change(self, customer_id: str, inc: dict, set_fields: dict, session: AsyncClientSession,
@@ -37,6 +37,13 @@ class AccountStore:
             update["$setOnInsert"] = {k: 0 for k in ZERO if k not in inc and k not in set_fields}
         return await self.collection.find_one_and_update(
             query, update, upsert=condition is None, return_document=ReturnDocument.AFTER, session=session)
+
+    async def change_many(self, changes: dict[str, tuple[dict, dict]], session: AsyncClientSession) -> None:
+        """Unconditional changes, customer id -> ($inc, $set), in one write; accounts are created on first use."""
+        await self.collection.bulk_write([
+            UpdateOne({"_id": customer_id}, {"$inc": inc, "$set": fields, "$setOnInsert": {
+                k: 0 for k in ZERO if k not in inc and k not in fields}}, upsert=True)
+            for customer_id, (inc, fields) in changes.items()], ordered=False, session=session)
 
     async def reset_standing(self, customer_id: str, fields: dict, session: AsyncClientSession) -> int:
         """Sets the tier fields and bumps the version; returns the new version."""

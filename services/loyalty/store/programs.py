@@ -45,6 +45,11 @@ class ProgramStore:
         return await self.collection.find_one(
             {"isActive": True, "startDate": {"$lte": at}, "endDate": {"$gt": at}}, session=session)
 
+    async def active_between(self, start: datetime, end: datetime, session: Session = None) -> list[dict]:
+        """Programs active at some moment from start to end, for active_at over many moments (see active_at)."""
+        return await self.collection.find(
+            {"isActive": True, "startDate": {"$lte": end}, "endDate": {"$gt": start}}, session=session).to_list()
+
     async def overlapping_active(self, doc: dict, session: AsyncClientSession) -> dict | None:
         return await self.collection.find_one(
             {"_id": {"$ne": doc["_id"]}, "isActive": True, "startDate": {"$lt": doc["endDate"]},
