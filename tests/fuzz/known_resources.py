@@ -1,6 +1,6 @@
 """One real resource of each kind per service, so fuzzed path parameters can name something that exists.
 
-Each function returns path-parameter name -> id, named as in the service's OpenAPI document.
+Each function returns path (or header) parameter name -> value, named as in the service's OpenAPI document.
 """
 import httpx
 
@@ -29,10 +29,10 @@ async def loyalty_resources(api: httpx.AsyncClient, app) -> dict[str, str]:
     return {"customer_id": customer_id, "program_id": "default", "name": "expire-points"}
 
 
-async def campaigns_resources(api: httpx.AsyncClient) -> dict[str, str]:
+async def campaigns_resources(api: httpx.AsyncClient, webhook_secret: str) -> dict[str, str]:
     template = _created(await api.post("/campaign-templates", json={
         "name": "Fuzz", "type": "email", "subject": "Hi {{ firstName }}", "content": "Hello {{ firstName }}"}))
     campaign = _created(await api.post("/campaigns", json={
         "name": "Fuzz", "type": "email", "subject": "Hi", "content": "Hello {{ firstName }}",
         "targetCustomers": ["nobody-in-particular"]}))
-    return {"template_id": template["id"], "campaign_id": campaign["id"]}
+    return {"template_id": template["id"], "campaign_id": campaign["id"], "X-Webhook-Secret": webhook_secret}

@@ -3,7 +3,7 @@
 Hypothesis runs in a worker thread (it is synchronous); each request goes back to the test's event loop through
 tests.fuzz.loop_bridge, where the fixture's app runs. Every operation is tried with schema-valid (positive) and
 schema-invalid (negative) data, and, where the service has a known resource for its path parameters, with those
-ids too, so the handlers behind the 404 are reached. Failures are collected per operation and reported together.
+ids too (and a known secret for the header parameters), so the handlers behind the 404 and 403 are reached. Failures are collected per operation and reported together.
 """
 import asyncio
 import os
@@ -40,9 +40,11 @@ def _operations(schema) -> list:
 
 def _strategy(operation, known: dict[str, str]):
     strategies = [operation.as_strategy(generation_mode=mode) for mode in GenerationMode]
-    fixed = {p.name: known[p.name] for p in operation.path_parameters if p.name in known}
-    if fixed:
-        strategies += [operation.as_strategy(generation_mode=mode, path_parameters=fixed) for mode in GenerationMode]
+    paths = {p.name: known[p.name] for p in operation.path_parameters if p.name in known}
+    headers = {p.name: known[p.name] for p in operation.headers if p.name in known}
+    if paths or headers:
+        strategies += [operation.as_strategy(generation_mode=mode, path_parameters=paths, headers=headers)
+                       for mode in GenerationMode]
     return st.one_of(strategies)
 
 

@@ -25,6 +25,7 @@ async def test_loyalty_api_survives_fuzzing(loyalty_api, loyalty_app):
     assert not failures, _report(failures)
 
 
-async def test_campaigns_api_survives_fuzzing(campaigns_api):
-    failures = await fuzz_service(campaigns_api, await campaigns_resources(campaigns_api))
+async def test_campaigns_api_survives_fuzzing(campaigns_api, campaigns_settings):
+    known = await campaigns_resources(campaigns_api, campaigns_settings.webhook_secret)
+    failures = await fuzz_service(campaigns_api, known)
     assert not failures, _report(failures)
