@@ -2,8 +2,9 @@
 
 Hypothesis runs in a worker thread (it is synchronous); each request goes back to the test's event loop through
 tests.fuzz.loop_bridge, where the fixture's app runs. Every operation is tried with schema-valid (positive) and
-schema-invalid (negative) data, and, where the service has a known resource for its path parameters, with those
-ids too (and a known secret for the header parameters), so the handlers behind the 404 and 403 are reached. Failures are collected per operation and reported together.
+schema-invalid (negative) data, and, where the service has a known resource for its path parameters (or a known
+secret for its header parameters), with those too, so the handlers behind the 404 and 403 are reached. Failures
+are collected per operation and reported together.
 """
 import asyncio
 import os

@@ -20,6 +20,19 @@ async def test_customers_filters_and_offsets_out_of_range_are_validation_errors(
     assert response.json()["error"]["field"] in params
 
 
+@pytest.mark.parametrize("body", [
+    {"criteria": {"registrationDate": {"after": "0001-01-01T00:00:00+01:00"}}},
+    {"criteria": {"lastPurchaseDate": {"before": "9999-12-31T23:59:59-05:00"}}},
+    {"query": "registration_date >= 0001-01-01T00:00:00+01:00"}, {"query": "last_purchase < 9999-12-31T23:59-05:00"},
+])
+async def test_segment_dates_outside_utc_years_are_validation_errors(api, body):
+    """Valid with their offset, but before year 1 or after 9999 in UTC: converting them overflowed."""
+    for path, extra in (("/customer-segments/preview", {}), ("/customer-segments", {"name": "Edge"})):
+        response = await api.post(path, json={**extra, **body})
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["field"].split(".")[0] in body
+
+
 @pytest.mark.parametrize("path", ["/loyalty/ledger", "/loyalty-programs",
                                   "/customers/x/loyalty/ledger"])
 async def test_loyalty_offsets_out_of_range_are_validation_errors(loyalty_api, path):

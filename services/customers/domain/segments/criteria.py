@@ -18,7 +18,10 @@ def _utc(value: datetime | None) -> datetime | None:
     # A date without a zone is read as UTC, the zone everything is stored in.
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc) if value else value
+    try:
+        return value.astimezone(timezone.utc) if value else value
+    except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before year 1 in UTC; pydantic reports ValueError
+        raise ValueError("date out of range") from exc
 
 
 UtcDate = Annotated[datetime, AfterValidator(_utc)]

@@ -202,9 +202,9 @@ def _bounds(spec: FieldSpec, op: str, value, step, position: int) -> Node:
 def _parse_date(token: Token) -> datetime:
     try:
         value = datetime.fromisoformat(token.text.replace("Z", "+00:00"))
-    except ValueError:
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00+01:00 is before year 1 in UTC
         raise QuerySyntaxError(token.position, f"'{token.text}' is not a valid date", "a date") from None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 @lru_cache(maxsize=512)
