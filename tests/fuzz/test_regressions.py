@@ -6,6 +6,8 @@ from gateway.http_errors import _with_code
 from tests.customers.factories import customer_body
 
 HUGE = str(2 ** 70)  # past MongoDB's 8-byte ints
+# Valid timestamps that fall before year 1 or after 9999 once in UTC.
+OUT_OF_UTC = ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+01:00"]
 
 
 @pytest.mark.parametrize("path, params", [
@@ -31,6 +33,33 @@ async def test_segment_dates_outside_utc_years_are_validation_errors(api, body):
         response = await api.post(path, json={**extra, **body})
         assert response.status_code == 422, response.text
         assert response.json()["error"]["field"].split(".")[0] in body
+
+
+def _invalid(response, field: str) -> None:
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["field"] == field
+
+
+@pytest.mark.parametrize("when", OUT_OF_UTC)
+async def test_timestamps_without_a_utc_equivalent_are_validation_errors(api, loyalty_api, campaigns_api, when):
+    customer = (await api.post("/customers", json=customer_body())).json()["id"]
+    item = {"sku": "A", "name": "A", "quantity": 1, "unitPrice": 1}
+    _invalid(await api.post("/customers", json=customer_body(registrationDate=when)), "registrationDate")
+    _invalid(await api.post(f"/customers/{customer}/orders", json={"items": [item], "placedAt": when}), "placedAt")
+    _invalid(await api.post(f"/customers/{customer}/activity", json={"kind": "login", "occurredAt": when}),
+             "occurredAt")
+    _invalid(await api.get("/customers", params={"registeredFrom": when}), "registeredFrom")
+    program = {"name": "X", "type": "custom", "startDate": when, "endDate": when,
+               "tiers": [{"name": "b", "minPoints": 0}]}
+    _invalid(await loyalty_api.post("/loyalty-programs", json=program), "startDate")
+    _invalid(await loyalty_api.put("/loyalty-programs/default", json={"endDate": when}), "endDate")
+    _invalid(await loyalty_api.post("/loyalty/jobs/expire-points/run", json={"now": when}), "now")
+    _invalid(await loyalty_api.get("/loyalty-programs/default/analytics", params={"to": when}), "to")
+    campaign = {"name": "X", "type": "email", "subject": "s", "content": "c", "targetCustomers": ["a"]}
+    _invalid(await campaigns_api.post("/campaigns", json={**campaign, "scheduledDate": when}), "scheduledDate")
+    created = (await campaigns_api.post("/campaigns", json=campaign)).json()["id"]
+    _invalid(await campaigns_api.post(f"/campaigns/{created}/schedule", json={"scheduledDate": when}),
+             "scheduledDate")
 
 
 @pytest.mark.parametrize("path", ["/loyalty/ledger", "/loyalty-programs",

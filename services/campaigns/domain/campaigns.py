@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.campaigns.domain import rendering
 from shared.errors import Conflict, ValidationFailed
+from shared.timestamps import Timestamp
 
 Channel = Literal["email", "sms"]
 Status = Literal["draft", "scheduled", "sending", "sent", "failed", "cancelled"]
@@ -51,7 +52,7 @@ class CampaignFields(InputModel):
 
 class CampaignCreate(CampaignFields):
     name: str = Field(min_length=1, max_length=200)
-    scheduled_date: datetime | None = Field(None, alias="scheduledDate")
+    scheduled_date: Timestamp | None = Field(None, alias="scheduledDate")
 
 
 class CampaignUpdate(CampaignFields):
@@ -59,7 +60,7 @@ class CampaignUpdate(CampaignFields):
 
 
 class ScheduleRequest(InputModel):
-    scheduled_date: datetime = Field(alias="scheduledDate")
+    scheduled_date: Timestamp = Field(alias="scheduledDate")
 
 
 class TestSendRequest(InputModel):

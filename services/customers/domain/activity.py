@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import Field
 
 from services.customers.domain.fields import InputModel
+from shared.timestamps import Timestamp
 
 InteractionKind = Literal["login", "logout", "page_view", "support_contact", "review", "wishlist", "other"]
 
@@ -12,7 +13,7 @@ InteractionKind = Literal["login", "logout", "page_view", "support_contact", "re
 class InteractionCreate(InputModel):
     kind: InteractionKind
     description: str | None = Field(None, max_length=500)
-    occurred_at: datetime | None = Field(None, alias="occurredAt")
+    occurred_at: Timestamp | None = Field(None, alias="occurredAt")
 
 
 def entry(customer_id: str, kind: str, summary: str, occurred_at: datetime, data: dict | None = None) -> dict:

@@ -1,5 +1,4 @@
 """The customer profile: what can be written, and how it is kept."""
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import AnyHttpUrl, EmailStr, Field
@@ -7,6 +6,7 @@ from pydantic import AnyHttpUrl, EmailStr, Field
 from services.customers.domain.fields import (
     CustomerStatus, Gender, InputModel, PastDate, Phone, ShortText, Tag,
 )
+from shared.timestamps import Timestamp
 
 
 class Address(InputModel):
@@ -46,7 +46,7 @@ class CustomerCreate(InputModel):
     tags: list[Tag] = Field(default_factory=list, max_length=50)
     notes: str | None = Field(None, max_length=5000)
     avatar: AnyHttpUrl | None = None
-    registration_date: datetime | None = Field(None, alias="registrationDate",
+    registration_date: Timestamp | None = Field(None, alias="registrationDate",
                                                description="for imports; defaults to now")
 
 

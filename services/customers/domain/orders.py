@@ -1,11 +1,11 @@
 """Orders: items, statuses and the transitions between them, and what an order adds to a customer's totals."""
-from datetime import datetime
 from typing import Literal
 
 from pydantic import Field, model_validator
 
 from services.customers.domain.fields import InputModel, Money
 from shared.money import to_minor
+from shared.timestamps import Timestamp
 
 OrderStatus = Literal["pending", "paid", "shipped", "delivered", "cancelled", "refunded"]
 
@@ -35,7 +35,7 @@ class OrderCreate(InputModel):
                            description="the storefront's order id; recording the same id twice is a no-op")
     items: list[OrderItemInput] = Field(min_length=1, max_length=500)
     status: Literal["pending", "paid", "shipped", "delivered"] = "paid"
-    placed_at: datetime | None = Field(None, alias="placedAt")
+    placed_at: Timestamp | None = Field(None, alias="placedAt")
     currency: str | None = Field(None, min_length=3, max_length=3)
 
     @model_validator(mode="after")

@@ -1,11 +1,11 @@
 """The customer list's filters, sorting and paging, as the API accepts them."""
-from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.customers.domain.fields import CustomerStatus, LoyaltyTier
+from shared.timestamps import Timestamp
 
 SortField = Literal["registrationDate", "lastPurchaseDate", "totalSpent", "totalOrders", "lastName", "firstName",
                     "email", "loyaltyPoints", "createdAt"]
@@ -35,10 +35,10 @@ class CustomerQuery(BaseModel):
     max_spent: Decimal | None = Field(None, alias="maxSpent", ge=0, le=MAX_AMOUNT, decimal_places=2)
     min_orders: int | None = Field(None, alias="minOrders", ge=0, le=MAX_COUNT)
     max_orders: int | None = Field(None, alias="maxOrders", ge=0, le=MAX_COUNT)
-    registered_from: datetime | None = Field(None, alias="registeredFrom")
-    registered_to: datetime | None = Field(None, alias="registeredTo")
-    last_purchase_from: datetime | None = Field(None, alias="lastPurchaseFrom")
-    last_purchase_to: datetime | None = Field(None, alias="lastPurchaseTo")
+    registered_from: Timestamp | None = Field(None, alias="registeredFrom")
+    registered_to: Timestamp | None = Field(None, alias="registeredTo")
+    last_purchase_from: Timestamp | None = Field(None, alias="lastPurchaseFrom")
+    last_purchase_to: Timestamp | None = Field(None, alias="lastPurchaseTo")
     q: str | None = Field(None, max_length=100, description="free text over name, email and phone")
     sort: SortField = "registrationDate"
     order: Literal["asc", "desc"] = "desc"

@@ -2,13 +2,13 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from services.loyalty.api.deps import DepsDep, Limit, Offset
 from services.loyalty.api.views import page, program_view
 from services.loyalty.domain.programs import ProgramCreate, ProgramUpdate
 from services.loyalty.handlers import analytics, programs
 from services.loyalty.handlers.deps import Deps
+from shared.timestamps import AwareTimestamp
 
 router = APIRouter(prefix="/loyalty-programs", tags=["loyalty programs"])
 
@@ -41,6 +41,6 @@ async def update_program(program_id: str, body: ProgramUpdate, deps: DepsDep) ->
 
 @router.get("/{program_id}/analytics")
 async def program_analytics(program_id: str, deps: DepsDep,
-                            since: Annotated[AwareDatetime | None, Query(alias="from")] = None,
-                            until: Annotated[AwareDatetime | None, Query(alias="to")] = None) -> dict:
+                            since: Annotated[AwareTimestamp | None, Query(alias="from")] = None,
+                            until: Annotated[AwareTimestamp | None, Query(alias="to")] = None) -> dict:
     return await analytics.program_analytics(deps, program_id, since, until)

@@ -1,8 +1,9 @@
 """Request bodies of the member commands: add points, redeem a reward, run a job; and their error codes."""
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from services.loyalty.domain.programs import InputModel
 from shared.errors import Conflict
+from shared.timestamps import AwareTimestamp
 
 RequestId = Field(None, alias="requestId", min_length=1, max_length=100,
                   description="idempotency key: the same request id is applied once")
@@ -20,7 +21,7 @@ class RedeemRequest(InputModel):
 
 
 class JobRun(InputModel):
-    now: AwareDatetime | None = Field(None, description="the time the job runs as of; defaults to the clock")
+    now: AwareTimestamp | None = Field(None, description="the time the job runs as of; defaults to the clock")
 
 
 class InsufficientPoints(Conflict):

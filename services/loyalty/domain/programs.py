@@ -3,10 +3,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from shared.errors import ValidationFailed
 from shared.events.contracts.core import Tier
+from shared.timestamps import AwareTimestamp
 
 ProgramType = Literal["quarterly", "annual", "custom"]
 RewardType = Literal["percent_discount", "fixed_discount", "free_shipping", "gift", "cashback"]
@@ -65,8 +66,8 @@ class ProgramFields(InputModel):
     name: str | None = Field(None, min_length=1, max_length=100)
     description: str | None = Field(None, max_length=1000)
     type: ProgramType | None = None
-    start_date: AwareDatetime | None = Field(None, alias="startDate")
-    end_date: AwareDatetime | None = Field(None, alias="endDate")
+    start_date: AwareTimestamp | None = Field(None, alias="startDate")
+    end_date: AwareTimestamp | None = Field(None, alias="endDate")
     tiers: list[TierInput] | None = Field(None, min_length=1, max_length=4)
     rewards: list[RewardInput] | None = Field(None, max_length=100)
     is_active: bool | None = Field(None, alias="isActive")
@@ -77,8 +78,8 @@ class ProgramFields(InputModel):
 class ProgramCreate(ProgramFields):
     name: str = Field(min_length=1, max_length=100)
     type: ProgramType
-    start_date: AwareDatetime = Field(alias="startDate")
-    end_date: AwareDatetime = Field(alias="endDate")
+    start_date: AwareTimestamp = Field(alias="startDate")
+    end_date: AwareTimestamp = Field(alias="endDate")
     tiers: list[TierInput] = Field(min_length=1, max_length=4)
     rewards: list[RewardInput] = Field(default_factory=list, max_length=100)
     is_active: bool = Field(True, alias="isActive")
