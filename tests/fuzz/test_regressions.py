@@ -35,6 +35,16 @@ async def test_segment_dates_outside_utc_years_are_validation_errors(api, body):
         assert response.json()["error"]["field"].split(".")[0] in body
 
 
+@pytest.mark.parametrize("criteria", [{"not": {}}, {"or": [{}, {"tags": {"any": ["a"]}}]}, {"not": {"tags": None}},
+                                      {"and": [{"not": {"or": [{}]}}]}])
+async def test_empty_nested_segment_criteria_are_refused(api, criteria):
+    """They were saved as `NOT ` or ` OR tags HAS "a"`, which don't parse: every later customer change was a 500."""
+    response = await api.post("/customer-segments", json={"name": "Empty inside", "criteria": criteria})
+    assert response.status_code == 422, response.text
+    customer = (await api.post("/customers", json=customer_body())).json()
+    assert (await api.delete(f"/customers/{customer['id']}")).status_code == 204
+
+
 def _invalid(response, field: str) -> None:
     assert response.status_code == 422, response.text
     assert response.json()["error"]["field"] == field

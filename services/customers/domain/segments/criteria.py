@@ -128,12 +128,18 @@ class Criteria(_Ordered):
     def _bounded(self):
         if _depth(self) > MAX_DEPTH:
             raise ValueError(f"criteria nest at most {MAX_DEPTH} levels deep")
+        # An empty nested criterion would print as `NOT ` or ` OR x`, text that can't be parsed back.
+        if any(to_ast(child) == And(()) for child in _nested(self)):
+            raise ValueError("each criterion under and, or and not needs at least one condition")
         return self
 
 
+def _nested(c: Criteria) -> list[Criteria]:
+    return [*(c.and_ or []), *(c.or_ or []), *([c.not_] if c.not_ else [])]
+
+
 def _depth(c: Criteria) -> int:
-    nested = [*(c.and_ or []), *(c.or_ or []), *([c.not_] if c.not_ else [])]
-    return 1 + max((_depth(n) for n in nested), default=0)
+    return 1 + max((_depth(n) for n in _nested(c)), default=0)
 
 
 def _rule_conds(key: str, rule: "_Rule | None") -> list[Node]:
