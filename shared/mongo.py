@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.errors import PyMongoError
+from pymongo.errors import PyMongoError, ServerSelectionTimeoutError
 
 T = TypeVar("T")
 
@@ -24,6 +24,10 @@ async def ping(client: AsyncMongoClient, timeout: float = 2.0) -> bool:
 
 
 def _is_retryable(exc: PyMongoError) -> bool:
+    # No server for a whole selection timeout means the database is down, not contended: retrying would make the
+    # caller wait attempts x timeout (8 x 3 s) for the same 503.
+    if isinstance(exc, ServerSelectionTimeoutError):
+        return False
     return exc.has_error_label("TransientTransactionError") or exc.has_error_label("UnknownTransactionCommitResult")
 
 

@@ -6,7 +6,7 @@ from functools import partial
 from typing import TypeVar
 
 from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.errors import ConnectionFailure
+from pymongo.errors import ConnectionFailure, PyMongoError
 
 from shared.batches import Subscription, handle_in_order
 from shared.bus.consumer import Consumer, PoisonMessage
@@ -99,6 +99,13 @@ class ServiceRuntime:
             raise
         except (ConnectionFailure, OSError) as exc:
             raise Unavailable("database unavailable") from exc
+        except PyMongoError as exc:
+            if exc.has_error_label("TransientTransactionError"):
+                # Contention that outlasted the retries, e.g. on documents a killed process's open transaction
+                # holds until the server aborts it (up to a minute). Callers get a 503; a consumer holds the
+                # event rather than requeueing it toward the delivery limit, which would park a good event.
+                raise Unavailable("the database is busy; retry shortly") from exc
+            raise
         self.outbox.notify()
         return result
 
