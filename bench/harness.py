@@ -11,6 +11,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import aio_pika
+
 from devstack.infra import ensure_rabbitmq, free_port, start_secantus
 
 
@@ -74,6 +76,18 @@ def servers(mongo_url: str | None = None, amqp_url: str | None = None) -> Iterat
         if secantus.poll() is None:
             secantus.kill()
         shutil.rmtree(storage, ignore_errors=True)
+
+
+async def delete_broker_names(amqp_url: str, queues: list[str], exchanges: list[str]) -> None:
+    """Removes the queues and exchanges a bench declared; names already gone are fine."""
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        for kind, name in [("queue", q) for q in queues] + [("exchange", e) for e in exchanges]:
+            channel = await connection.channel()  # a failed delete closes its channel: one each
+            try:
+                await (channel.queue_delete(name) if kind == "queue" else channel.exchange_delete(name))
+            except aio_pika.exceptions.AMQPError:
+                pass
 
 
 def print_figures(figures: list[Figure]) -> None:

@@ -3,20 +3,18 @@ against a bare aiosmtplib loop on one connection, both into the same local SMTP 
 import argparse
 import asyncio
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import datetime, timezone
 
-import aio_pika
 import aiosmtplib
 import httpx
 from asgi_lifespan import LifespanManager
 
-from devstack.infra import ensure_rabbitmq, free_port, start_secantus, wait_for_port
+from bench.harness import BenchSpec, Env, Figure, delete_broker_names, servers
+from devstack.infra import free_port, wait_for_port
 from services.campaigns.app import create_app
 from services.campaigns.delivery.email import build_email
 from services.campaigns.settings import CampaignsSettings
@@ -77,46 +75,39 @@ async def through_service(mongo_url: str, amqp_url: str, smtp_port: int, n: int)
 
 
 async def _drop_broker_names(amqp_url: str, settings: CampaignsSettings) -> None:
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        for kind, name in [("queue", settings.work_queue_name), ("queue", f"{settings.work_queue_name}.dead"),
-                           ("queue", settings.queue_name), ("queue", f"{settings.queue_name}.dead"),
-                           ("exchange", settings.events_exchange), ("exchange", f"{settings.events_exchange}.dead")]:
-            channel = await connection.channel()
-            try:
-                await (channel.queue_delete(name) if kind == "queue" else channel.exchange_delete(name))
-            except Exception:
-                pass
+    queues = [settings.work_queue_name, settings.queue_name]
+    await delete_broker_names(amqp_url, queues + [f"{q}.dead" for q in queues],
+                              [settings.events_exchange, f"{settings.events_exchange}.dead"])
+
+
+def measure(env: Env, recipients: int) -> list[Figure]:
+    smtp_port, http_port = free_port(), free_port()
+    sink = subprocess.Popen([sys.executable, "-m", "services.campaigns.sinks"],
+                            env={**os.environ, "SINK_SMTP_PORT": str(smtp_port), "SINK_HTTP_PORT": str(http_port)})
+    try:
+        wait_for_port("127.0.0.1", smtp_port, 15, "SMTP sink", sink)
+        print(f"{recipients} messages into the local SMTP sink", flush=True)
+        bare = asyncio.run(bare_loop(smtp_port, recipients))
+        print(f"  bare aiosmtplib loop: {bare:,.0f} messages/s", flush=True)
+        service = asyncio.run(through_service(env.mongo_url, env.amqp_url, smtp_port, recipients))
+        print(f"  campaigns service:    {service:,.0f} messages/s", flush=True)
+        print(f"  ratio service/bare:   {service / bare:.2f}", flush=True)
+    finally:
+        sink.terminate()
+    return [Figure("campaigns", f"campaign email through the service ({recipients:,} recipients)", service,
+                   "bare aiosmtplib loop, one connection", bare, "messages/s")]
+
+
+SPEC = BenchSpec(name="campaigns", size_name="recipients", quick_size=2_000, measure=measure,
+                 summary="a campaign through the campaigns service into the SMTP sink vs a bare aiosmtplib loop")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--recipients", type=int, default=10_000)
     args = parser.parse_args()
-    amqp_url = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
-    ensure_rabbitmq(amqp_url)
-    storage, secantus = None, None
-    mongo_url = os.environ.get("MONGO_URL")
-    if not mongo_url:
-        storage, port = tempfile.mkdtemp(prefix="secantus-bench-"), free_port()
-        secantus = start_secantus(port, storage)
-        mongo_url = f"mongodb://127.0.0.1:{port}/"
-    smtp_port, http_port = free_port(), free_port()
-    sink = subprocess.Popen([sys.executable, "-m", "services.campaigns.sinks"],
-                            env={**os.environ, "SINK_SMTP_PORT": str(smtp_port), "SINK_HTTP_PORT": str(http_port)})
-    try:
-        wait_for_port("127.0.0.1", smtp_port, 15, "SMTP sink", sink)
-        print(f"{args.recipients} messages into the local SMTP sink", flush=True)
-        bare = asyncio.run(bare_loop(smtp_port, args.recipients))
-        print(f"  bare aiosmtplib loop: {bare:,.0f} messages/s", flush=True)
-        service = asyncio.run(through_service(mongo_url, amqp_url, smtp_port, args.recipients))
-        print(f"  campaigns service:    {service:,.0f} messages/s", flush=True)
-        print(f"  ratio service/bare:   {service / bare:.2f}", flush=True)
-    finally:
-        sink.terminate()
-        if secantus:
-            secantus.terminate()
-            shutil.rmtree(storage, ignore_errors=True)
+    with servers() as env:
+        measure(env, args.recipients)
 
 
 if __name__ == "__main__":

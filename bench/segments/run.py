@@ -14,6 +14,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 from pymongo import AsyncMongoClient
 
+from bench.harness import BenchSpec, Env, Figure, delete_broker_names
 from devstack.infra import ensure_rabbitmq, free_port, start_secantus
 from services.customers.app import create_app
 from services.customers.domain.segments.compiler import compile_filter
@@ -40,7 +41,7 @@ def _customers(n: int, now: datetime) -> list[dict]:
     return docs
 
 
-async def run(customers: int, mongo_url: str, amqp_url: str, repeats: int) -> None:
+async def run(customers: int, mongo_url: str, amqp_url: str, repeats: int) -> list[Figure]:
     database = f"bench_segments_{uuid.uuid4().hex[:8]}"
     settings = CustomersSettings(mongo_url=mongo_url, amqp_url=amqp_url, mongo_database=database,
                                  events_exchange=f"bench{database}.events", queue_prefix=f"bench{database}.",
@@ -76,10 +77,24 @@ async def run(customers: int, mongo_url: str, amqp_url: str, repeats: int) -> No
             api_ms, raw_ms = 1000 * min(api_times), 1000 * min(raw_times)
             print(f"API count      : {api_count:,} in {api_ms:.1f} ms (best of {repeats})")
             print(f"count_documents: {raw_count:,} in {raw_ms:.1f} ms (best of {repeats}), filter {mongo_filter}")
-            print(f"ratio raw/API  : {raw_ms / api_ms:.1f}x; counts {'agree' if api_count == raw_count else 'DIFFER'}")
+            agree = api_count == raw_count
+            print(f"ratio raw/API  : {raw_ms / api_ms:.1f}x; counts {'agree' if agree else 'DIFFER'}")
+            return [Figure("segments", f"segment count through the API ({customers:,} customers)", api_ms,
+                           "count_documents with the same filter", raw_ms, "ms", higher_is_better=False,
+                           note="" if agree else "COUNTS DIFFER")]
     finally:
         await raw.drop_database(database)
         await raw.close()
+        await delete_broker_names(amqp_url, [settings.queue_name, f"{settings.queue_name}.dead"],
+                                  [settings.events_exchange, f"{settings.events_exchange}.dead"])
+
+
+def measure(env: Env, customers: int) -> list[Figure]:
+    return asyncio.run(run(customers, env.mongo_url, env.amqp_url, 3))
+
+
+SPEC = BenchSpec(name="segments", size_name="customers", quick_size=20_000, measure=measure,
+                 summary="a segment's count through the customers API vs count_documents with the same filter")
 
 
 def main() -> None:

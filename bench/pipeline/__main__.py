@@ -1,0 +1,4 @@
+"""python -m bench.pipeline [--events N]"""
+from bench.pipeline.run import main
+
+main()
