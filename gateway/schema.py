@@ -1,5 +1,9 @@
 """One graph: every domain's queries, mutations and subscriptions merged; a new domain adds its classes to the tuples."""
+import logging
+
 import strawberry
+from graphql import GraphQLError
+from strawberry.utils.logging import StrawberryLogger
 from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter
 from strawberry.tools import merge_types
 
@@ -9,6 +13,7 @@ from gateway.campaigns.mutations import CampaignMutations
 from gateway.campaigns.queries import CampaignQueries
 from gateway.customers.mutations import CustomerMutations
 from gateway.customers.queries import CustomerQueries
+from gateway.clients.base import ServiceError
 from gateway.errors import ErrorCodes
 from gateway.limits import DepthLimiter
 from gateway.metrics import OperationMetrics
@@ -19,6 +24,8 @@ from gateway.segments.mutations import SegmentMutations
 from gateway.segments.queries import SegmentQueries
 from gateway.request_rules import RequestRules, ValidationCache
 from gateway.settings import GatewaySettings
+
+log = logging.getLogger(__name__)
 
 QUERIES: tuple[type, ...] = (
     CustomerQueries,
@@ -40,6 +47,26 @@ SUBSCRIPTIONS: tuple[type, ...] = (
 )
 
 
+class GatewaySchema(strawberry.Schema):
+    """Logs at ERROR only what is the server's fault; a bad query, a refusal or a 4xx from a service is INFO."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context=None) -> None:
+        for error in errors:
+            if _server_fault(error):
+                StrawberryLogger.error(error, execution_context)
+            else:
+                log.info("graphql error for the caller", extra={"error": error.message[:300]})
+
+
+def _server_fault(error: GraphQLError) -> bool:
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return False
+    if isinstance(original, ServiceError):
+        return original.status >= 500
+    return True
+
+
 def build_schema(settings: GatewaySettings) -> strawberry.Schema:
     validation_cache = ValidationCache()
     extensions = [
@@ -52,5 +79,5 @@ def build_schema(settings: GatewaySettings) -> strawberry.Schema:
     ]
     if not settings.introspection:
         extensions.insert(0, DisableIntrospection)
-    return strawberry.Schema(query=merge_types("Query", QUERIES), mutation=merge_types("Mutation", MUTATIONS),
-                             subscription=merge_types("Subscription", SUBSCRIPTIONS), extensions=extensions)
+    return GatewaySchema(query=merge_types("Query", QUERIES), mutation=merge_types("Mutation", MUTATIONS),
+                         subscription=merge_types("Subscription", SUBSCRIPTIONS), extensions=extensions)
