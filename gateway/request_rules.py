@@ -8,7 +8,7 @@ variables) are checked on every request.
 from collections import OrderedDict
 from collections.abc import Iterator
 
-from graphql import GraphQLError, validate
+from graphql import GraphQLError, OperationDefinitionNode, validate
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
@@ -39,6 +39,15 @@ class ValidationCache:
         return errors
 
 
+def _operation_name_errors(execution) -> list[GraphQLError]:
+    """The spec asks for operationName when a document holds several operations; Strawberry would run the first."""
+    operations = [d for d in execution.graphql_document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) > 1 and not execution._provided_operation_name:  # operation_name falls back to the first
+        return [GraphQLError("the document holds several operations: say which to run in operationName",
+                             extensions={"code": "GRAPHQL_VALIDATION_FAILED", "field": "operationName"})]
+    return []
+
+
 class RequestRules(SchemaExtension):
     def __init__(self, *, settings: GatewaySettings, cache: ValidationCache):
         self.settings = settings
@@ -46,7 +55,7 @@ class RequestRules(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         execution = self.execution_context
-        errors = list(self.cache.errors(execution))
+        errors = list(self.cache.errors(execution)) or _operation_name_errors(execution)
         if not errors:
             context = execution.context
             errors = validate(execution.schema._schema, execution.graphql_document, [

@@ -71,3 +71,10 @@ async def test_hostile_or_empty_ids_are_not_found_never_internal(graphql):
             assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND", (bad, query, result)
     customer = await graphql('query($id: ID!) { customer(id: $id) { notes } }', id=created["id"])
     assert customer["data"]["customer"]["notes"] is None
+
+
+async def test_several_operations_need_an_operation_name(graphql):
+    document = "query A { customerStats { totalCustomers } } query B { segments { totalCount } }"
+    unnamed = await graphql(document)
+    assert unnamed["data"] is None
+    assert unnamed["errors"][0]["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED", "field": "operationName"}
