@@ -2,6 +2,7 @@
 import asyncio
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -41,14 +42,18 @@ def burst_size() -> int:
 
 
 @pytest.fixture
-async def stack(mongo_url, own_broker, isolation, tmp_path, request):
-    """Service processes on our own broker with this test's exchange, queues and databases; logs in tmp_path."""
-    stack = Stack(mongo_url=mongo_url, amqp_url=own_broker.amqp_url, namespace=f"r{isolation}", log_dir=tmp_path)
+async def stack(mongo_url, own_broker, isolation, request):
+    """Service processes on our own broker with this test's exchange, queues and databases. Their logs go to a
+    folder of our own (pytest's tmp_path may be pruned by another pytest session meanwhile), kept on failure."""
+    log_dir = Path(tempfile.mkdtemp(prefix="reliability-logs-"))
+    stack = Stack(mongo_url=mongo_url, amqp_url=own_broker.amqp_url, namespace=f"r{isolation}", log_dir=log_dir)
     yield stack
+    await stack.close()
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
-        print(f"\nservice logs:\n{stack.log_tails(40)}")
-    await stack.close()
+        print(f"\nservice logs in {log_dir}:\n{stack.log_tails(40)}")
+    else:
+        shutil.rmtree(log_dir, ignore_errors=True)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -42,7 +42,8 @@ async def test_events_wait_for_a_transaction_a_killed_process_left_open(stack):
     """A killed process's open transaction keeps its document locks until the database aborts it (about a minute,
     on SecantusDB as on MongoDB). Events on those documents conflict until then: they must be held and retried,
     not requeued until the queue's delivery limit parks them."""
-    [loyalty] = await stack.start("loyalty")
+    # A low delivery limit and few retries per delivery: without holding, the events would be parked in seconds.
+    [loyalty] = await stack.start("loyalty", delivery_limit=2, transaction_attempts=3)
     customer_id = str(uuid.uuid4())
     burst = order_burst([customer_id], 4)
     await publish(stack.amqp_url, stack.exchange, burst.messages[:1])
@@ -56,9 +57,9 @@ async def test_events_wait_for_a_transaction_a_killed_process_left_open(stack):
         await publish(stack.amqp_url, stack.exchange, burst.messages[1:])
 
         async def conflicted_long_enough() -> bool:
-            # Five holds (backoff 0.5 to 5 s) outlast five deliveries; a parked event ends the wait early.
+            # Three holds (backoff 0.5, 1, 2 s) outlast three deliveries; a parked event ends the wait early.
             parked.extend(await stack.parked("loyalty"))
-            return loyalty.log_text().count("holding the event") >= 5 or bool(parked)
+            return loyalty.log_text().count("holding the event") >= 3 or bool(parked)
         await eventually(conflicted_long_enough, timeout=90, what="the events to meet the open transaction")
         await session.abort_transaction()
 
