@@ -13,7 +13,6 @@ from tests.reliability.support.broker import OwnBroker
 from tests.reliability.support.stack import Stack
 
 
-HERE = Path(__file__).parent
 
 
 # The full bursts take ~28 min on our 2-core machines; the plain suite (and so CI) runs the same tests on small
