@@ -14,6 +14,7 @@ from services.campaigns.delivery.sms import SmsSender
 from services.campaigns.domain.tracking import Links, Tokens
 from services.campaigns.settings import CampaignsSettings
 from services.campaigns.store.campaigns import CampaignStore
+from services.campaigns.store.fanouts import FanoutStore
 from services.campaigns.store.messages import MessageStore
 from services.campaigns.store.recipients import RecipientStore
 from services.campaigns.store.templates import TemplateStore
@@ -30,6 +31,7 @@ class Deps:
     templates: TemplateStore
     messages: MessageStore
     recipients: RecipientStore
+    fanouts: FanoutStore
     segments: SegmentMembers
     email: EmailSender
     sms: SmsSender
@@ -46,12 +48,13 @@ class Deps:
         http = httpx.AsyncClient(timeout=10.0, mounts={settings.customers_url.rstrip("/"): customers_transport}
                                  if customers_transport else None)
         return cls(settings, runtime, http, CampaignStore(db), TemplateStore(db), MessageStore(db),
-                   RecipientStore(db), SegmentMembers(http, settings.customers_url, internal_headers(settings)), EmailSender(settings),
+                   RecipientStore(db), FanoutStore(db),
+                   SegmentMembers(http, settings.customers_url, internal_headers(settings)), EmailSender(settings),
                    SmsSender(settings, http), Links(settings.public_url, Tokens(settings.tracking_secret)),
                    RateLimiter(settings.send_rate_per_second), Background())
 
     async def ensure_indexes(self) -> None:
-        for store in (self.campaigns, self.templates, self.messages, self.recipients):
+        for store in (self.campaigns, self.templates, self.messages, self.recipients, self.fanouts):
             await store.ensure_indexes()
 
     async def close(self) -> None:

@@ -1,5 +1,6 @@
 """Starting a send and the fan-out: one message record and one work item per recipient, resumable after a crash."""
 import logging
+import uuid
 from collections.abc import AsyncIterator
 
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -9,6 +10,7 @@ from services.campaigns.domain.messages import message_id, skip_reason
 from services.campaigns.handlers.campaigns import get_campaign, lease
 from services.campaigns.handlers.deps import Deps, utcnow
 from services.campaigns.store.counters import FANOUT_SHARD
+from shared.bus.publisher import PublishFailed
 from shared.errors import AppError, Conflict, Unavailable
 
 log = logging.getLogger(__name__)
@@ -55,45 +57,67 @@ async def _audience(deps: Deps, campaign: dict) -> AsyncIterator[list[str]]:
 async def fan_out(deps: Deps, campaign: dict) -> None:
     campaign_id = campaign["_id"]
     try:
-        async for customer_ids in _audience(deps, campaign):
-            if not await deps.campaigns.renew_lease(campaign_id, deps.owner, lease(deps)):
-                log.warning("fan-out taken over by another process", extra={"campaignId": campaign_id})
-                return
-            await _fan_out_chunk(deps, campaign, customer_ids)
-    except (Unavailable, ConnectionError, OSError):
+        if not await _record_audience(deps, campaign):
+            log.warning("fan-out taken over by another process", extra={"campaignId": campaign_id})
+            return
+        # What a stopped fan-out (or this one, while the broker was away) recorded but never handed over.
+        for batch in await deps.fanouts.unpublished(campaign_id):
+            await _publish(deps, campaign_id, batch["_id"], batch["messageIds"])
+    except (Unavailable, PublishFailed, ConnectionError, OSError):
         log.warning("fan-out interrupted; it resumes when its lease runs out", exc_info=True,
                     extra={"campaignId": campaign_id})
         return
-    except AppError as exc:
-        # The audience can't be resolved any more (segment deleted): nothing more can go out.
-        await deps.campaigns.update_if(campaign_id, {"sending"}, {"$set": {"error": exc.message}})
     await deps.campaigns.update_if(campaign_id, {"sending"}, {"$set": {"fanout.done": True}})
     await deps.campaigns.finish_if_complete(campaign_id, utcnow())
 
 
+async def _record_audience(deps: Deps, campaign: dict) -> bool:
+    """Every chunk of the audience recorded and handed over; False when another process took the fan-out."""
+    try:
+        async for customer_ids in _audience(deps, campaign):
+            if not await deps.campaigns.renew_lease(campaign["_id"], deps.owner, lease(deps)):
+                return False
+            await _fan_out_chunk(deps, campaign, customer_ids)
+    except Unavailable:
+        raise
+    except AppError as exc:
+        # The audience can't be resolved any more (segment deleted): nothing more can go out.
+        await deps.campaigns.update_if(campaign["_id"], {"sending"}, {"$set": {"error": exc.message}})
+    return True
+
+
 async def _fan_out_chunk(deps: Deps, campaign: dict, customer_ids: list[str]) -> None:
+    """One transaction records the chunk's messages, counters and its batch; then the work items go out."""
     ids = list(dict.fromkeys(customer_ids))
     keys = {cid: message_id(campaign["_id"], cid) for cid in ids}
     existing = await deps.messages.existing_ids(list(keys.values()))
     new_ids = [cid for cid in ids if keys[cid] not in existing]
-    recipients = await deps.recipients.by_ids(new_ids) if new_ids else {}
+    if not new_ids:
+        return  # recorded by an earlier run; its batch record says whether it reached the broker
+    recipients = await deps.recipients.by_ids(new_ids)
     now = utcnow()
     docs = [_message_doc(campaign, cid, keys[cid], recipients.get(cid), now) for cid in new_ids]
-    skipped = sum(1 for d in docs if d["status"] == "skipped")
+    queued = [d["_id"] for d in docs if d["status"] == "queued"]
+    batch_id = uuid.uuid4().hex
 
     async def work(session: AsyncClientSession) -> None:
         await deps.messages.insert(docs, session)
-        await deps.campaigns.add_counts(campaign["_id"], {"targeted": len(docs), "skipped": skipped,
-                                                          "queued": len(docs) - skipped}, session,
-                                      shard=FANOUT_SHARD)
+        await deps.campaigns.add_counts(campaign["_id"], {"targeted": len(docs), "skipped": len(docs) - len(queued),
+                                                          "queued": len(queued)}, session, shard=FANOUT_SHARD)
+        if queued:
+            await deps.fanouts.record(batch_id, campaign["_id"], queued, session)
 
-    if docs:
-        await deps.runtime.transaction(work)
-    # Also re-publishes what a crashed fan-out recorded but never handed to the broker.
-    unpublished = await deps.messages.unpublished_queued(list(keys.values()))
-    if unpublished:
-        await deps.work.publish([{"messageId": m["_id"], "campaignId": m["campaignId"]} for m in unpublished])
-        await deps.messages.mark_published([m["_id"] for m in unpublished])
+    await deps.runtime.transaction(work)
+    if queued:
+        await _publish(deps, campaign["_id"], batch_id, queued)
+
+
+async def _publish(deps: Deps, campaign_id: str, batch_id: str, message_ids: list[str]) -> None:
+    """Work items with confirms, then the batch record goes. The messages themselves are not written again:
+    workers own them from the moment their work items are out. A batch published twice only repeats items;
+    the claim (queued -> sending) lets one of them through and the rest find the message taken."""
+    await deps.work.publish([{"messageId": mid, "campaignId": campaign_id} for mid in message_ids])
+    await deps.fanouts.published(batch_id)
 
 
 def _message_doc(campaign: dict, customer_id: str, key: str, recipient: dict | None, now) -> dict:
@@ -102,5 +126,5 @@ def _message_doc(campaign: dict, customer_id: str, key: str, recipient: dict | N
     to = None if recipient is None else recipient.get("email" if channel == "email" else "phone")
     return {"_id": key, "campaignId": campaign["_id"], "campaignName": campaign["name"], "customerId": customer_id,
             "channel": channel, "to": to, "status": "skipped" if reason else "queued", "reason": reason,
-            "attempts": 0, "published": False, "createdAt": now, "openedAt": None, "clickedAt": None,
+            "attempts": 0, "createdAt": now, "openedAt": None, "clickedAt": None,
             "unsubscribedAt": None}

@@ -25,13 +25,6 @@ class MessageStore:
         if docs:
             await self.collection.insert_many(docs, session=session)
 
-    async def unpublished_queued(self, ids: list[str]) -> list[dict]:
-        return await self.collection.find({"_id": {"$in": ids}, "status": "queued", "published": False},
-                                          projection={"_id": 1, "campaignId": 1}).to_list()
-
-    async def mark_published(self, ids: list[str]) -> None:
-        await self.collection.update_many({"_id": {"$in": ids}}, {"$set": {"published": True}})
-
     async def claim(self, ids: list[str], token: str, now: datetime) -> set[str]:
         """queued -> sending, recorded before any provider call; returns the ids this caller now owns."""
         await self.collection.update_many({"_id": {"$in": ids}, "status": "queued"},
