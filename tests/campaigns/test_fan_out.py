@@ -31,10 +31,11 @@ async def test_fan_out_finishes_while_a_settle_of_its_sends_is_open(campaigns_ap
     settle, publish = deps.messages.settle, deps.work.publish
 
     async def held_settle(outcomes, session):
-        await settle(outcomes, session)
+        settled = await settle(outcomes, session)
         if not release.is_set():
             settle_open.set()
             await release.wait()  # its transaction stays open with these messages written
+        return settled
 
     async def publish_then_let_a_settle_start(items):
         await publish(items)

@@ -12,6 +12,12 @@ def message_id(campaign_id: str, customer_id: str) -> str:
     return f"{campaign_id}:{customer_id}"
 
 
+def split_message_id(key: str) -> tuple[str, str]:
+    """(campaign id, customer id); campaign ids are UUIDs, so the first colon separates them."""
+    campaign_id, customer_id = key.split(":", 1)
+    return campaign_id, customer_id
+
+
 def skip_reason(recipient: dict | None, channel: str) -> str | None:
     """Why this customer must not get this campaign, or None if they may."""
     if recipient is None:

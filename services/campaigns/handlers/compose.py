@@ -1,5 +1,5 @@
 """Turns a campaign and one recipient into what goes out: an email with tracking, or an SMS text."""
-from email.message import EmailMessage
+from email.message import Message
 
 from services.campaigns.delivery.email import build_email
 from services.campaigns.domain import rendering
@@ -17,7 +17,7 @@ def render_parts(campaign: dict, recipient: dict) -> dict:
     return {"subject": rendering.render(campaign["subject"], ctx), "text": text, "html": html}
 
 
-def compose_email(campaign: dict, recipient: dict, to: str, message_id: str, links: Links, sender: str) -> EmailMessage:
+def compose_email(campaign: dict, recipient: dict, to: str, message_id: str, links: Links, sender: str) -> Message:
     parts = render_parts(campaign, recipient)
     unsubscribe = links.unsubscribe(message_id)
     text = f"{parts['text']}\n\n--\nUnsubscribe: {unsubscribe}\n"

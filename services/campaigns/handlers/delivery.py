@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from services.campaigns.delivery.errors import Ambiguous, NotSentRetryable, Rejected
-from services.campaigns.domain.messages import skip_reason
+from services.campaigns.domain.messages import skip_reason, split_message_id
 from services.campaigns.handlers.compose import compose_email, render_parts
 from services.campaigns.handlers.deps import Deps, utcnow
 from services.campaigns.store.counters import shard_for
@@ -36,6 +36,7 @@ class Deliverer:
         self.deps = deps
         self.claims = Batcher(self._claim_batch, max_size=200)
         self.settles = Batcher(self._settle_batch, max_size=200, max_delay=0.01)
+        self.sending = asyncio.Semaphore(deps.settings.send_concurrency)
         self._campaigns: dict[str, dict] = {}
         self.stopping = False
 
@@ -53,33 +54,41 @@ class Deliverer:
     async def deliver(self, message_id: str) -> None:
         settings = self.deps.settings
         for attempt in range(1, settings.send_attempts + 1):
-            claimed = await self.claims.submit(message_id)
-            if claimed is None:
-                return  # already sent, sending elsewhere, unknown or final: never sent twice
-            message, recipient = claimed
-            token = message["claim"]
-            try:
-                outcome = await self._send(message, recipient, token)
-            except NotSentRetryable as exc:
-                if attempt < settings.send_attempts:
-                    await self.deps.messages.release(message_id, token, exc.message)
-                    await asyncio.sleep(settings.retry_backoff_seconds * 2 ** (attempt - 1))
-                    continue
-                outcome = Outcome(message, token, "failed", {"reason": exc.message}, {"failed": 1},
-                                  contracts.CampaignMessageFailed)
-            except Rejected as exc:
-                outcome = Outcome(message, token, "failed", {"reason": exc.message}, {"failed": 1},
-                                  contracts.CampaignMessageFailed)
-            except Ambiguous as exc:
-                outcome = Outcome(message, token, "unknown", {"reason": exc.message}, {"unknown": 1})
+            # A slot covers claim to provider answer: at most send_concurrency messages are claimed and not yet
+            # answered (what a crash would leave unknown). Waiting for the settle holds no slot.
+            async with self.sending:
+                claimed = await self.claims.submit(message_id)
+                if claimed is None:
+                    return  # already sent, sending elsewhere, unknown or final: never sent twice
+                message, recipient = claimed
+                outcome = await self._attempt(message, recipient, last=attempt == settings.send_attempts)
+            if outcome is None:  # provably not sent and released: try again after a pause
+                await asyncio.sleep(settings.retry_backoff_seconds * 2 ** (attempt - 1))
+                continue
             await self.settles.submit(outcome)
             return
 
+    async def _attempt(self, message: dict, recipient: dict | None, *, last: bool) -> Outcome | None:
+        token = message["claim"]
+        try:
+            return await self._send(message, recipient, token)
+        except NotSentRetryable as exc:
+            if not last:
+                await self.deps.messages.release(message["_id"], token, exc.message)
+                return None
+            return Outcome(message, token, "failed", {"reason": exc.message}, {"failed": 1},
+                           contracts.CampaignMessageFailed)
+        except Rejected as exc:
+            return Outcome(message, token, "failed", {"reason": exc.message}, {"failed": 1},
+                           contracts.CampaignMessageFailed)
+        except Ambiguous as exc:
+            return Outcome(message, token, "unknown", {"reason": exc.message}, {"unknown": 1})
+
     async def _send(self, message: dict, recipient: dict | None, token: str) -> Outcome:
         campaign = await self._campaign(message["campaignId"])
-        reason = skip_reason(recipient, message["channel"])
-        if reason or campaign is None:
-            return Outcome(message, token, "skipped", {"reason": reason or "campaign_deleted"}, {"skipped": 1})
+        reason = "campaign_deleted" if campaign is None else skip_reason(recipient, message["channel"])
+        if reason:
+            return Outcome(message, token, "skipped", {"reason": reason}, {"skipped": 1})
         await self.deps.limiter.acquire()
         to = recipient["email"] if message["channel"] == "email" else recipient["phone"]
         if message["channel"] == "email":
@@ -106,34 +115,47 @@ class Deliverer:
 
     async def _claim_batch(self, ids: list[str]) -> list:
         token = uuid.uuid4().hex
-        owned = await self.deps.messages.claim(ids, token, utcnow())
-        docs = {d["_id"]: d for d in await self.deps.messages.collection.find({"_id": {"$in": list(owned)}})
-                .to_list()} if owned else {}
-        recipients = await self.deps.recipients.by_ids(list({d["customerId"] for d in docs.values()})) \
-            if docs else {}
-        return [(docs[mid], recipients.get(docs[mid]["customerId"])) if mid in docs else None for mid in ids]
+        owned = await self.deps.messages.claim(list(dict.fromkeys(ids)), token, utcnow())
+        # What a message record holds that sending needs follows from its key and its campaign, which can't
+        # change while it sends: no read of the records.
+        messages = {mid: await self._claimed(mid, token) for mid in owned}
+        recipients = await self.deps.recipients.by_ids(list({m["customerId"] for m in messages.values()})) \
+            if messages else {}
+        # pop: a work item repeated within one batch must not get the message a second time.
+        return [(message, recipients.get(message["customerId"])) if (message := messages.pop(mid, None)) else None
+                for mid in ids]
+
+    async def _claimed(self, key: str, token: str) -> dict:
+        campaign_id, customer_id = split_message_id(key)
+        campaign = await self._campaign(campaign_id) or {}
+        return {"_id": key, "campaignId": campaign_id, "customerId": customer_id, "claim": token,
+                "channel": campaign.get("type"), "campaignName": campaign.get("name", "")}
 
     async def _settle_batch(self, outcomes: list[Outcome]) -> list[None]:
         """One transaction for many messages: their status, the campaigns' counters and the outgoing events."""
         now = utcnow()
-        deltas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for outcome in outcomes:
-            for name, value in {**outcome.counts, "done": 1}.items():
-                deltas[outcome.message["campaignId"]][name] += value
+        touched: set[str] = set()
 
         async def work(session) -> None:
-            await self.deps.messages.settle([(o.message["_id"], o.token, {"status": o.status, "finishedAt": now,
-                                                                          **o.fields}) for o in outcomes], session)
+            settled = await self.deps.messages.settle([(o.message["_id"], o.token, {
+                "status": o.status, "finishedAt": now, **o.fields}) for o in outcomes], session)
+            # Counted and announced only what this claim still held (not meanwhile declared unknown as stale).
+            mine = [o for o in outcomes if o.message["_id"] in settled]
+            deltas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            for outcome in mine:
+                for name, value in {**outcome.counts, "done": 1}.items():
+                    deltas[outcome.message["campaignId"]][name] += value
             for campaign_id, delta in deltas.items():
                 await self.deps.campaigns.add_counts(campaign_id, dict(delta), session,
                                                      shard=shard_for(self.deps.owner))
-            for outcome in outcomes:
-                if outcome.event is not None:
-                    await self.deps.runtime.outbox.add(session, message_event(outcome.event, outcome.message,
-                                                                              reason=outcome.fields.get("reason")))
+            await self.deps.runtime.outbox.add_many(session, [
+                (message_event(o.event, o.message, reason=o.fields.get("reason")), None)
+                for o in mine if o.event is not None])
+            touched.clear()
+            touched.update(deltas)
 
         await self.deps.runtime.transaction(work)
-        for campaign_id in deltas:
+        for campaign_id in touched:
             await self.deps.campaigns.finish_if_complete(campaign_id, now)
         return [None] * len(outcomes)
 

@@ -40,7 +40,11 @@ async def tick(deps: Deps) -> None:
 async def settle_interrupted(deps: Deps) -> None:
     """A message left 'sending' may or may not have gone out: it becomes 'unknown' and is never sent again."""
     now = utcnow()
-    stale = await deps.messages.stale_sending(now - timedelta(seconds=deps.settings.sending_stale_seconds))
+    campaign_ids = await deps.campaigns.sending_ids()
+    if not campaign_ids:
+        return
+    before = now - timedelta(seconds=deps.settings.sending_stale_seconds)
+    stale = await deps.messages.stale_sending(campaign_ids, before)
     touched = set()
     for message in stale:
         async def work(session: AsyncClientSession, message=message) -> bool:

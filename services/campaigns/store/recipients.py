@@ -4,6 +4,8 @@ from datetime import datetime
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.campaigns.store.slices import find_by_ids
+
 
 class RecipientStore:
     def __init__(self, db: AsyncDatabase):
@@ -34,8 +36,7 @@ class RecipientStore:
         return await self.collection.find_one({"_id": customer_id})
 
     async def by_ids(self, ids: list[str]) -> dict[str, dict]:
-        docs = await self.collection.find({"_id": {"$in": ids}}).to_list()
-        return {d["_id"]: d for d in docs}
+        return {d["_id"]: d for d in await find_by_ids(self.collection, ids)}
 
     async def by_phone(self, phone: str) -> list[dict]:
         return await self.collection.find({"phone": phone}).to_list()

@@ -21,7 +21,9 @@ class WorkQueue:
         self.consumer = Consumer(
             amqp_url=settings.amqp_url, exchange_name=settings.events_exchange,
             queue_name=settings.work_queue_name, routing_keys=[SEND], handle=handle,
-            prefetch=settings.send_prefetch, concurrency=settings.send_concurrency,
+            # Every prefetched item may be in hand at once: the deliverer bounds sends itself (send_concurrency),
+            # so items waiting for their settle don't hold back new sends.
+            prefetch=settings.send_prefetch, concurrency=max(settings.send_prefetch, settings.send_concurrency),
             delivery_limit=settings.delivery_limit, service=settings.service_name, queue_type=settings.queue_type)
         self._task: asyncio.Task | None = None
 
