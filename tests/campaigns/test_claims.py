@@ -3,7 +3,8 @@ import asyncio
 import json
 from datetime import datetime, timedelta, timezone
 
-from services.campaigns.handlers.delivery import Deliverer, Outcome
+from services.campaigns.handlers.delivery import Deliverer
+from services.campaigns.handlers.outcomes import Outcome
 from services.campaigns.handlers.scheduler import settle_interrupted
 from shared.events import contracts
 

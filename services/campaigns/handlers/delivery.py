@@ -2,14 +2,13 @@
 import asyncio
 import logging
 import uuid
-from collections import defaultdict
-from dataclasses import dataclass, field
+from functools import partial
 
 from services.campaigns.delivery.errors import Ambiguous, NotSentRetryable, Rejected
 from services.campaigns.domain.messages import skip_reason, split_message_id
 from services.campaigns.handlers.compose import compose_email, render_parts
 from services.campaigns.handlers.deps import Deps, utcnow
-from services.campaigns.store.counters import shard_for
+from services.campaigns.handlers.outcomes import Outcome, settle_outcomes
 from services.campaigns.work.batcher import Batcher
 from shared.events import contracts
 from shared.events.envelope import Envelope
@@ -21,21 +20,11 @@ class ShuttingDown(Exception):
     """Raised for work items that arrive during shutdown, so the consumer requeues them unacked."""
 
 
-@dataclass
-class Outcome:
-    message: dict
-    token: str
-    status: str
-    fields: dict = field(default_factory=dict)
-    counts: dict = field(default_factory=dict)
-    event: type | None = None
-
-
 class Deliverer:
     def __init__(self, deps: Deps):
         self.deps = deps
         self.claims = Batcher(self._claim_batch, max_size=200)
-        self.settles = Batcher(self._settle_batch, max_size=200, max_delay=0.01)
+        self.settles = Batcher(partial(settle_outcomes, deps), max_size=200, max_delay=0.01)
         self.sending = asyncio.Semaphore(deps.settings.send_concurrency)
         self._campaigns: dict[str, dict] = {}
         self.stopping = False
@@ -130,37 +119,3 @@ class Deliverer:
         campaign = await self._campaign(campaign_id) or {}
         return {"_id": key, "campaignId": campaign_id, "customerId": customer_id, "claim": token,
                 "channel": campaign.get("type"), "campaignName": campaign.get("name", "")}
-
-    async def _settle_batch(self, outcomes: list[Outcome]) -> list[None]:
-        """One transaction for many messages: their status, the campaigns' counters and the outgoing events."""
-        now = utcnow()
-        touched: set[str] = set()
-
-        async def work(session) -> None:
-            settled = await self.deps.messages.settle([(o.message["_id"], o.token, {
-                "status": o.status, "finishedAt": now, **o.fields}) for o in outcomes], session)
-            # Counted and announced only what this claim still held (not meanwhile declared unknown as stale).
-            mine = [o for o in outcomes if o.message["_id"] in settled]
-            deltas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-            for outcome in mine:
-                for name, value in {**outcome.counts, "done": 1}.items():
-                    deltas[outcome.message["campaignId"]][name] += value
-            for campaign_id, delta in deltas.items():
-                await self.deps.campaigns.add_counts(campaign_id, dict(delta), session,
-                                                     shard=shard_for(self.deps.owner))
-            await self.deps.runtime.outbox.add_many(session, [
-                (message_event(o.event, o.message, reason=o.fields.get("reason")), None)
-                for o in mine if o.event is not None])
-            touched.clear()
-            touched.update(deltas)
-
-        await self.deps.runtime.transaction(work)
-        for campaign_id in touched:
-            await self.deps.campaigns.finish_if_complete(campaign_id, now)
-        return [None] * len(outcomes)
-
-
-def message_event(event_class: type, message: dict, *, url: str | None = None, reason: str | None = None):
-    return event_class(messageId=message["_id"], campaignId=message["campaignId"],
-                       campaignName=message.get("campaignName", ""), customerId=message["customerId"],
-                       channel=message["channel"], url=url, reason=reason)

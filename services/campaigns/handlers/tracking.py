@@ -2,7 +2,7 @@
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.campaigns.domain.tracking import CLICK, OPEN, UNSUBSCRIBE
-from services.campaigns.handlers.delivery import message_event
+from services.campaigns.handlers.outcomes import message_event
 from services.campaigns.handlers.deps import Deps, utcnow
 from services.campaigns.store.counters import any_shard
 from shared.errors import Conflict, NotFound, ValidationFailed

@@ -1,8 +1,10 @@
 """MessageStore: one document per campaign and recipient; its _id is the at-most-once key."""
+import contextlib
 from collections import defaultdict
 from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import OperationFailure
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -22,7 +24,8 @@ class MessageStore:
         existing = await self.collection.index_information()
         for retired in ("status_1_sendingAt_1", "providerId_1"):  # created by earlier versions
             if retired in existing:
-                await self.collection.drop_index(retired)
+                with contextlib.suppress(OperationFailure):  # another replica starting dropped it first
+                    await self.collection.drop_index(retired)
 
     async def existing_ids(self, ids: list[str]) -> set[str]:
         return {d["_id"] for d in await find_by_ids(self.collection, ids, projection={"_id": 1})}
