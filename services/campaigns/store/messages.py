@@ -113,7 +113,7 @@ class MessageStore:
 
 def _each_its_own(items: list[tuple[str, dict]], names: tuple[str, ...]) -> list[dict]:
     """An update pipeline in which each message takes its own values, found by its position in the batch: one
-    write for the batch, where SecantusDB charges an update per message about twice as much per message."""
+    write for the batch (SecantusDB charged twice as much for the same messages as one update each)."""
     at = {"$indexOfArray": [{"$literal": [mid for mid, _ in items]}, "$_id"]}
     return [{"$set": {name: {"$arrayElemAt": [{"$literal": [fields[name] for _, fields in items]}, at]}
                       for name in names}}]
