@@ -106,3 +106,9 @@ async def cancel_campaign(deps: Deps, campaign_id: str) -> dict:
 
 def lease(deps: Deps) -> datetime:
     return utcnow() + timedelta(seconds=deps.settings.fanout_lease_seconds)
+
+
+def fanout_owner(deps: Deps) -> str:
+    """One per fan-out run, not per process: a run that stalled past its lease and was resumed, even by its own
+    process, finds the lease gone at its next chunk and stops instead of running beside the new one."""
+    return f"{deps.owner}:{uuid.uuid4().hex[:12]}"

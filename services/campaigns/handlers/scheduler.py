@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from services.campaigns.handlers.campaigns import lease
+from services.campaigns.handlers.campaigns import fanout_owner, lease
 from services.campaigns.handlers.deps import Deps, utcnow
 from services.campaigns.handlers.sending import start_fan_out
 from services.campaigns.store.counters import any_shard
@@ -28,11 +28,12 @@ async def run(deps: Deps) -> None:
 
 
 async def tick(deps: Deps) -> None:
-    while (campaign := await deps.campaigns.claim_due(utcnow(), deps.owner, lease(deps))) is not None:
+    while (campaign := await deps.campaigns.claim_due(utcnow(), fanout_owner(deps), lease(deps))) is not None:
         log.info("scheduled campaign due; sending", extra={"campaignId": campaign["_id"]})
         start_fan_out(deps, campaign)
-    while (campaign := await deps.campaigns.claim_stalled_fanout(utcnow(), deps.owner, lease(deps))) is not None:
-        log.warning("resuming a fan-out whose process stopped", extra={"campaignId": campaign["_id"]})
+    while (campaign := await deps.campaigns.claim_stalled_fanout(utcnow(), fanout_owner(deps), lease(deps))):
+        log.warning("resuming a fan-out whose lease ran out (its process stopped or stalled)",
+                    extra={"campaignId": campaign["_id"]})
         start_fan_out(deps, campaign)
     await settle_interrupted(deps)
 

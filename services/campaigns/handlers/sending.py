@@ -7,7 +7,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.campaigns.domain import campaigns as rules
 from services.campaigns.domain.messages import message_id, skip_reason
-from services.campaigns.handlers.campaigns import get_campaign, lease
+from services.campaigns.handlers.campaigns import fanout_owner, get_campaign, lease
 from services.campaigns.handlers.deps import Deps, utcnow
 from services.campaigns.store.counters import FANOUT_SHARD
 from shared.bus.publisher import PublishFailed
@@ -25,7 +25,7 @@ async def send_campaign(deps: Deps, campaign_id: str) -> dict:
     now = utcnow()
     claimed = await deps.campaigns.update_if(campaign_id, rules.SENDABLE, {
         "$set": {"status": "sending", "startedAt": now, "updatedAt": now,
-                 "fanout": {"done": False, "owner": deps.owner, "leaseUntil": lease(deps)}},
+                 "fanout": {"done": False, "owner": fanout_owner(deps), "leaseUntil": lease(deps)}},
         "$inc": {"starts": 1}})
     if claimed is None:
         raise Conflict("the campaign was started or cancelled meanwhile", field="status")
@@ -75,7 +75,7 @@ async def _record_audience(deps: Deps, campaign: dict) -> bool:
     """Every chunk of the audience recorded and handed over; False when another process took the fan-out."""
     try:
         async for customer_ids in _audience(deps, campaign):
-            if not await deps.campaigns.renew_lease(campaign["_id"], deps.owner, lease(deps)):
+            if not await deps.campaigns.renew_lease(campaign["_id"], campaign["fanout"]["owner"], lease(deps)):
                 return False
             await _fan_out_chunk(deps, campaign, customer_ids)
     except Unavailable:
