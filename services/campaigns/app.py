@@ -43,8 +43,11 @@ def create_app(settings: CampaignsSettings, *,
                     deps.background.spawn(scheduler.run(deps), name="scheduler")
                 yield
             finally:
-                # In-flight sends are cancelled first, as a crash would leave them: the restart rules must cope.
+                # Deliveries stop first, then in-flight sends are cancelled as a crash would leave them: the restart
+                # rules must cope. Refusing work items instead (nack and requeue) had the broker hand them straight
+                # back, and a quorum queue counts every such return toward its delivery limit: parked, never sent.
                 deliverer.stopping = True
+                await work.stop_consuming()
                 await deps.background.stop()
                 await work.stop()
                 await deps.close()

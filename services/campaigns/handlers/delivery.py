@@ -16,10 +16,6 @@ from shared.events.envelope import Envelope
 log = logging.getLogger(__name__)
 
 
-class ShuttingDown(Exception):
-    """Raised for work items that arrive during shutdown, so the consumer requeues them unacked."""
-
-
 class Deliverer:
     def __init__(self, deps: Deps):
         self.deps = deps
@@ -31,11 +27,12 @@ class Deliverer:
 
     async def handle(self, envelope: Envelope) -> None:
         """Work-queue handler; tracked so that shutdown cancels it mid-send, exactly like a crash."""
-        if self.stopping:
-            raise ShuttingDown("not starting a send while stopping; the work item goes back to the queue")
         task = asyncio.current_task()
         self.deps.background.adopt(task)
         try:
+            if self.stopping:
+                # Left unacknowledged until shutdown cancels it: back in the queue when the connection closes.
+                await asyncio.get_running_loop().create_future()
             await self.deliver(envelope.data["messageId"])
         finally:
             self.deps.background.forget(task)

@@ -50,9 +50,13 @@ class WorkQueue:
         envelope = Envelope(type=SEND, source=self.settings.service_name, data=item, id=item["messageId"])
         await self.publisher.publish(envelope.to_json(), routing_key=SEND, message_id=item["messageId"])
 
-    async def stop(self) -> None:
+    async def stop_consuming(self) -> None:
+        """No more deliveries; the unacknowledged ones go back to the queue when the connection closes."""
         if self._task:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         await self.consumer.close()
+
+    async def stop(self) -> None:
+        await self.stop_consuming()
         await self.publisher.close()
