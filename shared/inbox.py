@@ -1,11 +1,17 @@
-"""Idempotent consumption: the handled event id is recorded in the same transaction as the effect."""
-from datetime import datetime, timezone
+"""Idempotent consumption: the handled event id is recorded in the same transaction as the effect.
+
+A marker is kept for the retention period (a TTL index on handledAt), then the database deletes it; a duplicate
+delivered later than that would be handled again. The broker redelivers within minutes (unacked on a lost
+connection, requeued on a failure), so a retention of days leaves a wide margin; see README "Bounded growth".
+"""
+from datetime import datetime, timedelta, timezone
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from shared.events.envelope import Envelope
+from shared.retention import expire_after
 
 
 class AlreadyHandled(Exception):
@@ -15,6 +21,9 @@ class AlreadyHandled(Exception):
 class Inbox:
     def __init__(self, collection: AsyncCollection):
         self.collection = collection
+
+    async def ensure_indexes(self, *, retention: timedelta) -> None:
+        await expire_after(self.collection, "handledAt", retention)
 
     async def seen(self, event_id: str) -> bool:
         return await self.collection.find_one({"_id": event_id}, projection={"_id": 1}) is not None

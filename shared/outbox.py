@@ -2,10 +2,11 @@
 
 Each record moves pending -> sent. A record whose publish failed stays pending and is retried; a relay
 on another replica may publish it again, which consumers tolerate because they dedupe on the event id.
+A sent record is kept for the retention period (a TTL index on sentAt), then the database deletes it.
 """
 import asyncio
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -16,6 +17,7 @@ from shared.events.envelope import Envelope, Event
 from shared.logging import correlation_id as current_correlation_id
 from shared.metrics import EVENTS_PUBLISHED
 
+from shared.retention import expire_after
 log = logging.getLogger(__name__)
 
 PENDING, SENT = "pending", "sent"
@@ -29,9 +31,12 @@ class Outbox:
         self.source = source
         self._wake = asyncio.Event()
 
-    async def ensure_indexes(self) -> None:
+    async def ensure_indexes(self, *, retention: timedelta) -> None:
         await self.collection.create_index([("status", ASCENDING), ("createdAt", ASCENDING)])
 
+        # Only sent records expire: a pending one has no sentAt, and the partial filter keeps it out of the index
+        # twice over, so an event that was never published is never lost to the retention.
+        await expire_after(self.collection, "sentAt", retention, partial_filter={"status": SENT})
     async def add(self, session: AsyncClientSession, event: Event, *, correlation_id: str | None = None) -> Envelope:
         envelope, record = self._record(event, correlation_id)
         await self.collection.insert_one(record, session=session)

@@ -2,6 +2,7 @@
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from functools import partial
 from typing import TypeVar
 
@@ -63,7 +64,9 @@ class ServiceRuntime:
                 batch_workers=settings.consumer_batch_workers,
             )
         try:
-            await self.outbox.ensure_indexes()
+            retention = timedelta(days=settings.event_retention_days)
+            await self.outbox.ensure_indexes(retention=retention)
+            await self.inbox.ensure_indexes(retention=retention)
         except Exception:
             log.warning("database not reachable at start; indexes will be created on the next start", exc_info=True)
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))

@@ -31,6 +31,8 @@ class ServiceSettings(BaseSettings):
     port: int = 8000
     log_level: str = "INFO"
     log_json: bool = True
+    event_retention_days: float = Field(7.0, ge=1 / 24, description="sent outbox records and processed-event markers "
+                                        "are deleted this long after (TTL); keep it far above any redelivery delay")
     currency: str = "USD"
     internal_token: str = Field("dev-internal-token-change-me", min_length=16,
                                 description="shared secret the gateway and the services send each other")
