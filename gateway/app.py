@@ -80,7 +80,8 @@ def create_app(settings: GatewaySettings, *, mounts: dict[str, httpx.AsyncBaseTr
     async def lifespan(app: Starlette):
         limits = httpx.Limits(max_connections=settings.http_max_connections)
         mongo = AsyncMongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000)
-        api_keys = ApiKeyStore(mongo[settings.mongo_database]["api_keys"], settings.api_key_cache_seconds)
+        api_keys = ApiKeyStore(mongo[settings.mongo_database]["api_keys"], settings.api_key_cache_seconds,
+                               settings.api_key_cache_size)
         try:
             await api_keys.ensure_indexes()
         except PyMongoError as exc:  # bearer tokens still work; API keys fail cleanly until the database is back

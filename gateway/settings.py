@@ -26,6 +26,8 @@ class GatewaySettings(BaseSettings):
     live_updates: bool = Field(True, description="subscriptions fed from the broker")
     api_key_cache_seconds: float = Field(30.0, ge=0, description="how long a verified API key is trusted "
                                                                  "before it is read again (revocation delay)")
+    api_key_cache_size: int = Field(1000, ge=1, description="API keys kept verified in memory; the least recently "
+                                                            "used go first (unknown key ids are never kept)")
     internal_token: str = Field("dev-internal-token-change-me", min_length=16,
                                 description="shared secret sent to the services (their INTERNAL_TOKEN)")
     jwt_secret: str = "dev-only-secret-change-me-before-production"

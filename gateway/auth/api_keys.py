@@ -2,14 +2,17 @@
 
 A key reads `cmsk_<id>_<secret>`. Only sha256(secret) is stored: the secret is 256 random bits, so a fast hash is
 enough (no password stretching needed). Verified keys are cached for `cache_seconds`; a revocation is immediate on
-the gateway that made it and reaches other replicas within that time.
+the gateway that made it and reaches other replicas within that time. The cache is bounded (least recently used
+keys go first) and holds only key ids that exist, so requests with made-up ids cannot grow it.
 """
 import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 
+from cachetools import TTLCache
 from pymongo.asynchronous.collection import AsyncCollection
 
 from gateway.auth.roles import Role
@@ -32,10 +35,12 @@ def _split(key: str) -> tuple[str, str] | None:
 
 
 class ApiKeyStore:
-    def __init__(self, collection: AsyncCollection, cache_seconds: float = 30.0):
+    def __init__(self, collection: AsyncCollection, cache_seconds: float = 30.0, cache_size: int = 1000, *,
+                 clock: Callable[[], float] = time.monotonic):
         self.collection = collection
         self.cache_seconds = cache_seconds
-        self._cache: dict[str, tuple[float, dict | None]] = {}
+        # Key id -> its record (revoked ones too: they are real keys, refused on every use).
+        self._cache: TTLCache[str, dict] = TTLCache(maxsize=cache_size, ttl=cache_seconds, timer=clock)
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("createdAt")
@@ -71,8 +76,9 @@ class ApiKeyStore:
 
     async def _record(self, key_id: str) -> dict | None:
         cached = self._cache.get(key_id)
-        if cached and cached[0] > time.monotonic():
-            return cached[1]
+        if cached is not None:
+            return cached
         record = await self.collection.find_one({"_id": key_id})
-        self._cache[key_id] = (time.monotonic() + self.cache_seconds, record)
+        if record is not None:  # an unknown id is asked of the database each time rather than remembered
+            self._cache[key_id] = record
         return record
