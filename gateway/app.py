@@ -18,8 +18,10 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from gateway.audit.store import AuditStore
 from gateway.auth.api_keys import ApiKeyStore
 from gateway.auth.caller import AuthFailed, Authenticator
+from gateway.auth.oidc import OidcConfig, oidc_verifier
 from gateway.live.feed import LiveFeed
 from gateway.context import Clients, Context
 from gateway.http_errors import CodedErrorsView
@@ -30,6 +32,7 @@ from gateway.settings import GatewaySettings
 from shared.internal_auth import INTERNAL_TOKEN_HEADER
 from shared.logging import correlation_id
 from shared.metrics import metrics_response
+from shared.production import require_safe_secrets
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +48,9 @@ class GatewayGraphQL(CodedErrorsView, GraphQL):
         request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
         correlation_id.set(request_id)  # the gateway's own log lines carry it too
         context = Context(clients=clients, loaders=Loaders.build(clients), request_id=request_id,
-                          api_keys=self.state["api_keys"], live=self.state.get("live"))
+                          api_keys=self.state["api_keys"], live=self.state.get("live"), audit=self.state.get("audit"),
+                          client_ip=request.client.host if request.client else None,
+                          user_agent=(request.headers.get("user-agent") or "")[:300] or None)
         await self._authenticate(context, request.headers)
         return context
 
@@ -73,8 +78,13 @@ class GatewayGraphQL(CodedErrorsView, GraphQL):
 
 
 def create_app(settings: GatewaySettings, *, mounts: dict[str, httpx.AsyncBaseTransport] | None = None) -> Starlette:
-    """`mounts` lets tests route service URLs to in-process apps."""
+    """`mounts` lets tests route service URLs to in-process apps. Raises shared.production.UnsafeForProduction in
+    production with unfit secrets (`python -m gateway` refuses them before this)."""
+    require_safe_secrets(settings)
     state: dict = {}
+    # None: HS256 development tokens are refused (production, unless DEV_TOKENS turns them on).
+    dev_token_secret = settings.jwt_secret.get_secret_value() if settings.dev_tokens_enabled else None
+    internal_token = settings.internal_token.get_secret_value()
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
@@ -82,13 +92,17 @@ def create_app(settings: GatewaySettings, *, mounts: dict[str, httpx.AsyncBaseTr
         mongo = AsyncMongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000)
         api_keys = ApiKeyStore(mongo[settings.mongo_database]["api_keys"], settings.api_key_cache_seconds,
                                settings.api_key_cache_size)
+        oidc = oidc_verifier(OidcConfig.from_settings(settings))  # None unless OIDC_ISSUER is set
+        audit = AuditStore(mongo[settings.mongo_database]["audit_log"])
         try:
+            await audit.ensure_indexes()
             await api_keys.ensure_indexes()
         except PyMongoError as exc:  # bearer tokens still work; API keys fail cleanly until the database is back
             log.warning("API key store unreachable at start", extra={"error": str(exc)[:200]})
         async with httpx.AsyncClient(timeout=settings.http_timeout_seconds, limits=limits, mounts=mounts,
-                                     headers={INTERNAL_TOKEN_HEADER: settings.internal_token}) as http:
-            state.update(http=http, api_keys=api_keys, authenticator=Authenticator(settings.jwt_secret, api_keys))
+                                     headers={INTERNAL_TOKEN_HEADER: internal_token}) as http:
+            state.update(http=http, api_keys=api_keys, audit=audit,
+                         authenticator=Authenticator(dev_token_secret, api_keys, oidc))
             if settings.live_updates:
                 state["live"] = app.state.live = live = LiveFeed(settings.amqp_url, settings.events_exchange)
                 live.start()
@@ -100,9 +114,11 @@ def create_app(settings: GatewaySettings, *, mounts: dict[str, httpx.AsyncBaseTr
                 if "live" in state:
                     await state["live"].stop()
                 await mongo.close()
+                if oidc is not None:
+                    await oidc.aclose()
 
     graphql = GatewayGraphQL(build_schema(settings), state, settings,
-                             graphql_ide="graphiql" if settings.graphiql else None)
+                             graphql_ide="graphiql" if settings.graphiql_enabled else None)
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})

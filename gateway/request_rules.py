@@ -59,7 +59,8 @@ class RequestRules(SchemaExtension):
         if not errors:
             context = execution.context
             errors = validate(execution.schema._schema, execution.graphql_document, [
-                authorization_rule(getattr(context, "caller", None), getattr(context, "auth_error", None)),
+                authorization_rule(getattr(context, "caller", None), getattr(context, "auth_error", None),
+                                   execution.variables),
                 cost_rule(self.settings.max_query_cost, self.settings.max_page_size, execution.variables),
             ])
         # Set, even empty, so Strawberry does not validate the document a second time.

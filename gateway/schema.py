@@ -9,6 +9,8 @@ from strawberry.tools import merge_types
 
 from gateway.api_keys.mutations import ApiKeyMutations
 from gateway.api_keys.queries import ApiKeyQueries
+from gateway.audit.extension import AuditTrail
+from gateway.audit.queries import AuditQueries
 from gateway.campaigns.mutations import CampaignMutations
 from gateway.campaigns.queries import CampaignQueries
 from gateway.customers.mutations import CustomerMutations
@@ -33,6 +35,7 @@ QUERIES: tuple[type, ...] = (
     CampaignQueries,
     SegmentQueries,
     ApiKeyQueries,
+    AuditQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     CustomerMutations,
@@ -75,9 +78,10 @@ def build_schema(settings: GatewaySettings) -> strawberry.Schema:
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: RequestRules(settings=settings, cache=validation_cache),
         OperationMetrics,
+        AuditTrail,  # listed before ErrorCodes so it sees the coded errors (extensions unwind in reverse)
         ErrorCodes,
     ]
-    if not settings.introspection:
+    if not settings.introspection_enabled:
         extensions.insert(0, DisableIntrospection)
     return GatewaySchema(query=merge_types("Query", QUERIES), mutation=merge_types("Mutation", MUTATIONS),
                          subscription=merge_types("Subscription", SUBSCRIPTIONS), extensions=extensions)

@@ -7,6 +7,7 @@ from itertools import groupby
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from shared.events.envelope import Envelope, Event
+from shared.actor import actor_from_record, current_actor
 from shared.logging import correlation_id
 
 
@@ -29,8 +30,10 @@ async def handle_in_order(items: list[tuple[Callable, Event, Envelope]], session
         run = list(run)
         many = getattr(run[0][0], "many", None)
         if many is not None and len(run) > 1:
+            current_actor.set(None)  # a set-based handler serves many events; none of their actors applies to all
             await many([(event, envelope) for _, event, envelope in run], session)
             continue
         for handler, event, envelope in run:
             correlation_id.set(envelope.correlation_id or envelope.id)
+            current_actor.set(actor_from_record(envelope.actor))
             await handler(event, envelope, session)

@@ -12,12 +12,13 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 
+from shared.actor import actor_record
 from shared.bus.publisher import Publisher, PublishFailed
 from shared.events.envelope import Envelope, Event
 from shared.logging import correlation_id as current_correlation_id
 from shared.metrics import EVENTS_PUBLISHED
-
 from shared.retention import expire_after
+
 log = logging.getLogger(__name__)
 
 PENDING, SENT = "pending", "sent"
@@ -33,10 +34,10 @@ class Outbox:
 
     async def ensure_indexes(self, *, retention: timedelta) -> None:
         await self.collection.create_index([("status", ASCENDING), ("createdAt", ASCENDING)])
-
         # Only sent records expire: a pending one has no sentAt, and the partial filter keeps it out of the index
         # twice over, so an event that was never published is never lost to the retention.
         await expire_after(self.collection, "sentAt", retention, partial_filter={"status": SENT})
+
     async def add(self, session: AsyncClientSession, event: Event, *, correlation_id: str | None = None) -> Envelope:
         envelope, record = self._record(event, correlation_id)
         await self.collection.insert_one(record, session=session)
@@ -53,7 +54,7 @@ class Outbox:
     def _record(self, event: Event, correlation_id: str | None) -> tuple[Envelope, dict]:
         # Events caused by a request or another event carry its correlation id unless told otherwise.
         correlation_id = correlation_id or current_correlation_id.get()
-        envelope = Envelope.wrap(event, source=self.source, correlation_id=correlation_id)
+        envelope = Envelope.wrap(event, source=self.source, correlation_id=correlation_id, actor=actor_record())
         return envelope, {"_id": envelope.id, "status": PENDING, "routingKey": envelope.type,
                           "body": envelope.to_json().decode(), "correlationId": correlation_id,
                           "createdAt": datetime.now(timezone.utc), "attempts": 0}

@@ -15,6 +15,7 @@ from shared.bus.publisher import Publisher
 from shared.errors import AppError, Unavailable
 from shared.events.envelope import Envelope, Event, UnknownEvent, parse_event
 from shared.inbox import AlreadyHandled, Inbox
+from shared.actor import actor_from_record, current_actor
 from shared.logging import correlation_id
 from shared.mongo import create_client, ping, run_in_transaction
 from shared.outbox import Outbox, OutboxRelay
@@ -115,6 +116,7 @@ class ServiceRuntime:
     async def dispatch(self, envelope: Envelope) -> str:
         """Handles one event exactly once: the inbox record and the handler's writes commit together."""
         correlation_id.set(envelope.correlation_id or envelope.id)
+        current_actor.set(actor_from_record(envelope.actor))
         handler = self._handler(envelope)
         event = parse_event(envelope)
         try:

@@ -9,9 +9,11 @@ import uvicorn
 from fastapi import APIRouter, FastAPI
 from pymongo.errors import PyMongoError
 
+from shared.actor import install_actor
 from shared.internal_auth import install_internal_auth
 from shared.logging import configure_logging
 from shared.metrics import OUTBOX_BACKLOG, install_http_metrics, metrics_response
+from shared.production import require_safe_secrets
 from shared.runtime import EventHandler, ServiceRuntime
 from shared.settings import ServiceSettings
 from shared.web import ERROR_RESPONSES, health_router, install_error_handlers, install_request_ids
@@ -24,7 +26,12 @@ Setup = Callable[[ServiceRuntime], Awaitable[tuple[Any, dict[str, EventHandler]]
 
 def create_service_app(*, settings: ServiceSettings, title: str, routers: list[APIRouter], setup: Setup,
                        public_prefixes: tuple[str, ...] = ()) -> FastAPI:
-    """`public_prefixes`: paths answered without the internal token (see shared.internal_auth)."""
+    """`public_prefixes`: paths answered without the internal token (see shared.internal_auth).
+
+    Raises shared.production.UnsafeForProduction in production with unfit secrets (`__main__` has already
+    refused them; this covers any other way of building the app)."""
+    require_safe_secrets(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         runtime = ServiceRuntime(settings)
@@ -39,7 +46,8 @@ def create_service_app(*, settings: ServiceSettings, title: str, routers: list[A
     app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
     install_error_handlers(app)
     install_request_ids(app)
-    install_internal_auth(app, settings.internal_token, public_prefixes)
+    install_actor(app)
+    install_internal_auth(app, settings.internal_token.get_secret_value(), public_prefixes)
 
     async def readiness() -> dict[str, bool]:
         return await app.state.runtime.readiness()

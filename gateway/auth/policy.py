@@ -1,5 +1,9 @@
 """Which permission each field needs. Every root field must be listed: a test fails for one that is not,
 and an unlisted one is refused at run time (fail closed)."""
+from collections.abc import Callable
+from enum import Enum
+
+from gateway.auth.roles import BULK_ACTION_PERMISSIONS
 from gateway.auth.roles import Permission as P
 
 ROOT_TYPES = {"Query", "Mutation", "Subscription"}
@@ -52,6 +56,8 @@ FIELDS: dict[str, P] = {
     "Query.apiKeys": P.api_keys_manage,
     "Mutation.createApiKey": P.api_keys_manage,
     "Mutation.revokeApiKey": P.api_keys_manage,
+    # the audit trail
+    "Query.auditLog": P.audit_read,
     # cross-service fields on a customer
     "Customer.loyalty": P.loyalty_read,
     "Customer.messages": P.campaigns_read,
@@ -67,3 +73,15 @@ def required_permission(type_name: str, field_name: str) -> P | None:
     if type_name in ROOT_TYPES and not field_name.startswith("__"):
         return P.api_keys_manage
     return None
+
+
+def _bulk_action(arguments: dict) -> list[P]:
+    """startSegmentBulkAction needs segments:write and the permission of the action it runs."""
+    action = (arguments.get("input") or {}).get("action")
+    action = action.value if isinstance(action, Enum) else action
+    return [BULK_ACTION_PERMISSIONS[action]] if action in BULK_ACTION_PERMISSIONS else []
+
+
+def argument_permissions() -> dict[str, Callable[[dict], list[P]]]:
+    """Fields whose arguments decide what they do, and the extra permissions those arguments need."""
+    return {"Mutation.startSegmentBulkAction": _bulk_action}

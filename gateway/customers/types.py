@@ -5,6 +5,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from gateway.audit.types import Actor
 from gateway.campaigns.types import Message
 from gateway.customers.enums import CustomerStatus, Gender, LoyaltyTier, OrderStatus
 from gateway.loyalty.types import LoyaltyAccount
@@ -74,11 +75,14 @@ class Activity:
     summary: str
     occurred_at: datetime
     data: JSON
+    actor: Actor | None = strawberry.field(default=None, description="the staff member or API key behind it; "
+                                                                      "null: the system or the storefront")
 
     @classmethod
     def from_json(cls, data: dict) -> "Activity":
         return cls(id=data["id"], type=data["type"], summary=data["summary"],
-                   occurred_at=datetime.fromisoformat(data["occurredAt"]), data=data.get("data") or {})
+                   occurred_at=datetime.fromisoformat(data["occurredAt"]), data=data.get("data") or {},
+                   actor=Actor.from_json(data.get("actor")))
 
 
 def _dt(value: str | None) -> datetime | None:

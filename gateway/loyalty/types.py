@@ -4,6 +4,7 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from gateway.audit.types import Actor
 from gateway.customers.enums import LoyaltyTier
 from gateway.loyalty.enums import LedgerKind, RewardType
 from gateway.pagination import Connection, page_window
@@ -50,13 +51,17 @@ class LoyaltyLedgerEntry:
     shortfall: int | None
     expires_at: datetime | None
     created_at: datetime
+    actor: Actor | None = strawberry.field(default=None, description="the staff member or API key behind a manual "
+                                                                      "credit, redemption or bulk award; null: the "
+                                                                      "system (orders, expiry)")
 
     @classmethod
     def from_json(cls, data: dict) -> "LoyaltyLedgerEntry":
         return cls(id=data["id"], kind=LedgerKind(data["kind"]), points=data["points"],
                    balance_after=data["balanceAfter"], reason=data["reason"], order_id=data.get("orderId"),
                    reward_id=data.get("rewardId"), shortfall=data.get("shortfall"),
-                   expires_at=_dt(data.get("expiresAt")), created_at=datetime.fromisoformat(data["createdAt"]))
+                   expires_at=_dt(data.get("expiresAt")), created_at=datetime.fromisoformat(data["createdAt"]),
+                   actor=Actor.from_json(data.get("actor")))
 
 
 @strawberry.type

@@ -34,13 +34,15 @@ class Envelope(BaseModel):
     occurred_at: datetime = Field(default_factory=_now, alias="occurredAt")
     source: str
     correlation_id: str | None = Field(None, alias="correlationId")
+    # The staff member or API key whose request caused the event (shared.actor.Actor.record()); None: the system.
+    actor: dict[str, Any] | None = None
     data: dict[str, Any]
 
     @classmethod
     def wrap(cls, event: Event, *, source: str, correlation_id: str | None = None,
-             event_id: str | None = None) -> "Envelope":
+             event_id: str | None = None, actor: dict | None = None) -> "Envelope":
         fields = dict(type=event.TYPE, version=event.VERSION, source=source,
-                      correlation_id=correlation_id, data=event.model_dump(mode="json", by_alias=True))
+                      correlation_id=correlation_id, actor=actor, data=event.model_dump(mode="json", by_alias=True))
         if event_id:
             fields["id"] = event_id
         return cls(**fields)

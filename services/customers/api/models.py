@@ -92,11 +92,12 @@ class ActivityPublic(PublicModel):
     summary: str
     occurred_at: datetime = Field(alias="occurredAt")
     data: dict[str, Any] = {}
+    actor: dict[str, Any] | None = Field(None, description="the staff member or API key behind it; null: the system")
 
     @classmethod
     def from_doc(cls, doc: dict) -> "ActivityPublic":
         return cls(id=doc["_id"], customerId=doc["customerId"], type=doc["type"], summary=doc["summary"],
-                   occurredAt=doc["occurredAt"], data=doc.get("data") or {})
+                   occurredAt=doc["occurredAt"], data=doc.get("data") or {}, actor=doc.get("actor"))
 
 
 class Page(PublicModel, Generic[T]):

@@ -14,7 +14,9 @@ from services.customers.handlers.deps import utcnow
 from services.customers.handlers.segment_recompute import Superseded, mark_ready, recompute_segment
 from services.customers.handlers.segment_services import ServiceCallFailed
 from services.customers.store.segment_jobs import DONE, FAILED, QUEUED
-from shared.errors import Conflict
+from shared.actor import actor_from_record, actor_record, current_actor
+from shared.errors import Conflict, Forbidden
+from shared.permissions import bulk_action_allowed
 
 
 class LeaseLost(Exception):
@@ -33,13 +35,19 @@ def bulk_job_id(segment_id: str, key: str) -> str:
 
 
 async def enqueue_bulk(deps, segment: dict, action: str, params: dict, key: str | None) -> dict:
-    """Queues a bulk action; the same idempotency key returns the job already queued instead of a second one."""
+    """Queues a bulk action; the same idempotency key returns the job already queued instead of a second one.
+    The staff member asking must hold the permission of what the action does (checked here as well as in the
+    gateway, so no other way in can award points or suspend customers); the job keeps them as its actor."""
+    actor = current_actor.get()
+    if actor is not None and not bulk_action_allowed(actor.role, action):
+        raise Forbidden(f"role {actor.role} may not run the bulk action {action}", field="action")
     now = utcnow()
     job_id = bulk_job_id(segment["_id"], key) if key else None
     if job_id and (existing := await deps.segments.jobs.get(job_id)):
         return _same_request(existing, action, params)
     total = (await deps.segments.store.counts([segment["_id"]]))[segment["_id"]]
-    job = new_job("bulk", segment, now, _id=job_id, action=action, params=params, idempotencyKey=key, total=total)
+    job = new_job("bulk", segment, now, _id=job_id, action=action, params=params, idempotencyKey=key, total=total,
+                  actor=actor_record())
     if not await deps.segments.jobs.add(job):
         return _same_request(await deps.segments.jobs.get(job_id), action, params)
     deps.segments.wake.set()
@@ -59,6 +67,16 @@ async def run_next_job(deps, owner: str, now: datetime | None = None) -> bool:
     job = await deps.segments.jobs.claim(owner, now, timedelta(seconds=settings.job_lease_seconds))
     if job is None:
         return False
+    # The job's effects (timeline entries, ledger entries through loyalty, events) name who started it.
+    actor_token = current_actor.set(actor_from_record(job.get("actor")))
+    try:
+        return await _run_claimed(deps, job, owner)
+    finally:
+        current_actor.reset(actor_token)
+
+
+async def _run_claimed(deps, job: dict, owner: str) -> bool:
+    settings = deps.segments.settings
     try:
         result = await _run(deps, job, owner)
     except LeaseLost:

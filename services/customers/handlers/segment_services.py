@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.customers.store.segment_jobs import SegmentJobStore
+from shared.actor import actor_headers
 from services.customers.store.segments import SegmentStore
 
 
@@ -66,7 +67,7 @@ class CampaignsClient:
 
 async def _call(http: httpx.AsyncClient, method: str, path: str, body: dict, headers: dict) -> None:
     try:
-        response = await http.request(method, path, json=body, headers=headers)
+        response = await http.request(method, path, json=body, headers={**headers, **actor_headers()})
     except httpx.HTTPError as exc:
         raise ServiceCallFailed(f"{method} {path}: {exc}") from exc
     if response.status_code >= 400:

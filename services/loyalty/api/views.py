@@ -34,7 +34,7 @@ def account_public(view: dict) -> dict:
 
 def entry_view(entry: dict) -> dict:
     keys = ("customerId", "programId", "period", "kind", "points", "balanceAfter", "reason", "sourceType",
-            "sourceId", "orderId", "rewardId", "redemptionId", "shortfall", "expiresAt", "createdAt")
+            "sourceId", "orderId", "rewardId", "redemptionId", "shortfall", "expiresAt", "createdAt", "actor")
     return {"id": entry["_id"], **{k: entry.get(k) for k in keys}}
 
 

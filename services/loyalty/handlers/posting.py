@@ -8,6 +8,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from services.loyalty.domain.commands import InsufficientPoints
 from services.loyalty.domain.tiers import period_key, period_of, tier_for, tier_named
 from services.loyalty.handlers.deps import Deps
+from shared.actor import actor_record
 from shared.events import contracts
 from shared.events.envelope import Event
 
@@ -53,6 +54,8 @@ def ledger_entry(deps: Deps, program: dict, change: Posting, now: datetime, afte
              "period": period_of(program, now), "kind": change.kind, "points": change.delta,
              "balanceAfter": after["balance"], "reason": change.reason, "sourceType": change.source_type,
              "sourceId": change.source_id, "createdAt": now, **(change.extra or {})}
+    if actor := actor_record():  # the staff member behind a manual credit, redemption or bulk award
+        entry["actor"] = actor
     if change.kind in ("earn", "adjust"):
         entry["expiresAt"] = now + timedelta(days=deps.settings.points_expiry_days)
     return entry
