@@ -1,8 +1,15 @@
 """Settings of the gateway process."""
+import json
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from gateway.auth.roles import Role
+
+# Asymmetric only: an HMAC algorithm would let anyone holding the provider's public key sign tokens.
+OIDC_SIGNATURE_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+                                       "ES256", "ES384", "ES512", "EdDSA"})
 
 
 class GatewaySettings(BaseSettings):
@@ -48,3 +55,62 @@ class GatewaySettings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    # Staff sign-in through the shop's OpenID Connect provider (docs/gateway.md, "Signing in"); off while
+    # OIDC_ISSUER is empty.
+    oidc_issuer: str | None = Field(None, description="the provider's issuer, exactly as its tokens' `iss` "
+                                                      "(Auth0's ends with a slash)")
+    oidc_audience: str | None = Field(None, description="the `aud` the provider puts in tokens for this gateway")
+    oidc_jwks_url: str | None = Field(None, description="the provider's key set; empty: the `jwks_uri` of "
+                                                        "{issuer}/.well-known/openid-configuration")
+    oidc_role_claim: str = Field("groups", min_length=1, description="claim carrying the caller's groups or roles; "
+                                                                    "a dotted path reaches in (realm_access.roles)")
+    oidc_role_map: Annotated[dict[str, Role], NoDecode] = Field(
+        default_factory=dict, description="provider group to our role: shop-admins=admin,marketing=marketer or JSON")
+    oidc_algorithms: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["RS256", "ES256"], description="accepted signature algorithms; asymmetric only")
+    oidc_leeway_seconds: float = Field(30, ge=0, le=300, description="clock skew allowed on exp, nbf and iat")
+    oidc_jwks_cache_seconds: float = Field(300, gt=0, description="how long the key set is used before it is "
+                                                                  "fetched again")
+    oidc_jwks_refetch_seconds: float = Field(30, ge=0, description="least time between two key set fetches, so "
+                                                                   "unknown kids can't flood the provider")
+    oidc_http_timeout_seconds: float = Field(5, gt=0)
+
+    @field_validator("oidc_role_map", mode="before")
+    @classmethod
+    def _group_role_pairs(cls, value):
+        if not isinstance(value, str):
+            return value
+        if value.strip().startswith("{"):
+            return json.loads(value)
+        pairs = {}
+        for item in filter(str.strip, value.split(",")):
+            group, _, role = item.rpartition("=")
+            if not group.strip() or not role.strip():
+                raise ValueError(f"OIDC_ROLE_MAP entries read group=role, got {item.strip()!r} (use JSON when a "
+                                 "group name holds ',' or '=')")
+            pairs[group.strip()] = role.strip()
+        return pairs
+
+    @field_validator("oidc_algorithms", mode="before")
+    @classmethod
+    def _asymmetric_algorithms(cls, value):
+        names = [name.strip() for name in value.split(",") if name.strip()] if isinstance(value, str) else value
+        refused = [name for name in names if name not in OIDC_SIGNATURE_ALGORITHMS]
+        if refused or not names:
+            raise ValueError(f"OIDC_ALGORITHMS takes some of {', '.join(sorted(OIDC_SIGNATURE_ALGORITHMS))}; "
+                             f"refused: {', '.join(refused) or 'an empty list'}")
+        return names
+
+    @model_validator(mode="after")
+    def _oidc_complete(self):
+        if self.oidc_issuer:
+            if not self.oidc_issuer.startswith(("https://", "http://")):
+                raise ValueError("OIDC_ISSUER must be the provider's https:// issuer URL")
+            if not self.oidc_audience:
+                raise ValueError("OIDC_AUDIENCE is required with OIDC_ISSUER: tokens meant for another "
+                                 "application must not sign in here")
+            if not self.oidc_role_map:
+                raise ValueError("OIDC_ROLE_MAP is required with OIDC_ISSUER: no provider group gives a role "
+                                 "by itself")
+        return self
