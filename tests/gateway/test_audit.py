@@ -1,5 +1,7 @@
 """The audit trail: every mutation through the gateway leaves one record naming who did what to which ids, from
 where and how it ended; the staff member is named in the ledger and the timeline too."""
+import json
+
 import pytest
 
 from gateway.audit.records import REDACTED, safe_input, target_ids
@@ -79,6 +81,11 @@ async def test_a_manual_credit_names_the_staff_member_in_the_audit_log_the_ledge
         nodes = [e["node"] for e in (await graphql(timeline, id=customer_id))["data"]["customer"]["activity"]["edges"]]
         return any(n["actor"] == {"subject": STAFF, "role": "support"} and "100" in n["summary"] for n in nodes)
     await eventually(credit_on_timeline, what="the credit on the timeline, naming the staff member")
+    # The event the credit published carries the actor, so every consumer can name them.
+    published = await loyalty_app.state.runtime.outbox.collection.find_one({"routingKey": "loyalty.points.changed"})
+    envelope = json.loads(published["body"])
+    assert envelope["actor"] == {"subject": STAFF, "role": "support", "via": "token"}
+    assert envelope["correlationId"] == "req-audit-1"
 
 
 async def test_refused_and_failed_mutations_are_recorded_with_their_code(graphql, graphql_as_staff):
