@@ -90,7 +90,8 @@ async def test_relay_publishes_customer_events_with_the_envelope(service_env, is
         assert event["type"] == "customer.created" and event["version"] == 1
         assert event["source"] == "customers" and event["correlationId"] == "corr-42"
         assert event["data"]["customerId"] == created["id"]
-        assert set(event) == {"id", "type", "version", "occurredAt", "source", "correlationId", "data"}
+        assert set(event) == {"id", "type", "version", "occurredAt", "source", "correlationId", "actor", "data"}
+        assert event["actor"] is None  # no staff member behind a direct call to the service
     finally:
         await connection.close()
 
