@@ -72,7 +72,8 @@ def runnable(app: App) -> bool:
 def app_env(app: App, base: dict[str, str], *, mongo_url: str, amqp_url: str) -> dict[str, str]:
     """The process's environment: the caller's, with the settings devstack decides on top."""
     env = dict(base)
-    env.update(PORT=str(app.port), HOST=HOST, PYTHONUNBUFFERED="1")
+    # A local stack runs on the development secrets below, which production mode refuses (shared/production.py).
+    env.update(PORT=str(app.port), HOST=HOST, PYTHONUNBUFFERED="1", ENVIRONMENT="development")
     env.setdefault("LOG_LEVEL", "INFO")
     if app == SINKS:
         env.update(SINK_HOST=HOST, SINK_SMTP_PORT=str(SMTP_PORT), SINK_HTTP_PORT=str(SINKS.port),

@@ -54,7 +54,7 @@ def dev_admin_token() -> str:
     from gateway.auth.roles import Role
     from gateway.auth.tokens import issue_token
     from gateway.settings import GatewaySettings
-    return issue_token(GatewaySettings().jwt_secret, "developer", Role.admin)
+    return issue_token(GatewaySettings().jwt_secret.get_secret_value(), "developer", Role.admin)
 
 
 def _without_password(url: str) -> str:

@@ -2,10 +2,11 @@
 import json
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from gateway.auth.roles import Role
+from shared.production import Environment, SecretInUse
 
 # Asymmetric only: an HMAC algorithm would let anyone holding the provider's public key sign tokens.
 OIDC_SIGNATURE_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
@@ -15,14 +16,19 @@ OIDC_SIGNATURE_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS38
 class GatewaySettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
+    environment: Environment = Field("development", description="production turns the development conveniences "
+                                                                "off and refuses development secrets")
     service_name: str = "gateway"
     customers_url: str = "http://127.0.0.1:8001"
     loyalty_url: str = "http://127.0.0.1:8002"
     campaigns_url: str = "http://127.0.0.1:8003"
     http_timeout_seconds: float = Field(10.0, gt=0)
     http_max_connections: int = Field(100, ge=1)
-    graphiql: bool = Field(True, description="serve GraphiQL at /graphql; turn off in production")
-    introspection: bool = Field(True, description="answer __schema/__type queries; turn off in production")
+    # The three development conveniences: unset means on in development, off in production (`*_enabled`).
+    graphiql: bool | None = Field(None, description="serve GraphiQL at /graphql")
+    introspection: bool | None = Field(None, description="answer __schema/__type queries")
+    dev_tokens: bool | None = Field(None, description="accept HS256 tokens signed with JWT_SECRET "
+                                                      "(`python -m gateway.auth token`)")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed to call from a browser, comma-separated "
                                           "(the dashboard's, e.g. https://admin.shop.example)")
@@ -35,9 +41,10 @@ class GatewaySettings(BaseSettings):
                                                                  "before it is read again (revocation delay)")
     api_key_cache_size: int = Field(1000, ge=1, description="API keys kept verified in memory; the least recently "
                                                             "used go first (unknown key ids are never kept)")
-    internal_token: str = Field("dev-internal-token-change-me", min_length=16,
-                                description="shared secret sent to the services (their INTERNAL_TOKEN)")
-    jwt_secret: str = "dev-only-secret-change-me-before-production"
+    internal_token: SecretStr = Field(SecretStr("dev-internal-token-change-me"), min_length=16,
+                                      description="shared secret sent to the services (their INTERNAL_TOKEN)")
+    jwt_secret: SecretStr = Field(SecretStr("dev-only-secret-change-me-before-production"),
+                                  description="signs and checks development tokens; needed only when they are on")
     max_query_depth: int = Field(10, ge=1)
     max_aliases: int = Field(30, ge=1)
     max_tokens: int = Field(2000, ge=1)
@@ -48,6 +55,28 @@ class GatewaySettings(BaseSettings):
     port: int = 8000
     log_level: str = "INFO"
     log_json: bool = True
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self._development_default(self.graphiql)
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self._development_default(self.introspection)
+
+    @property
+    def dev_tokens_enabled(self) -> bool:
+        return self._development_default(self.dev_tokens)
+
+    def _development_default(self, explicit: bool | None) -> bool:
+        return self.environment == "development" if explicit is None else explicit
+
+    def secrets_in_use(self) -> list[SecretInUse]:
+        """What production checks (shared.production): JWT_SECRET only while development tokens are accepted."""
+        secrets = [SecretInUse("INTERNAL_TOKEN", self.internal_token)]
+        if self.dev_tokens_enabled:
+            secrets.append(SecretInUse("JWT_SECRET", self.jwt_secret))
+        return secrets
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -16,7 +16,7 @@ PROBE_PATHS = ("/healthz", "/readyz", "/metrics")
 
 def internal_headers(settings: ServiceSettings) -> dict[str, str]:
     """Headers for a call to another service."""
-    return {INTERNAL_TOKEN_HEADER: settings.internal_token}
+    return {INTERNAL_TOKEN_HEADER: settings.internal_token.get_secret_value()}
 
 
 def install_internal_auth(app: FastAPI, token: str, public_prefixes: tuple[str, ...] = ()) -> None:

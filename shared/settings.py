@@ -1,8 +1,10 @@
 """Settings every service process reads from the environment."""
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.production import Environment, SecretInUse
 
 
 class ServiceSettings(BaseSettings):
@@ -10,6 +12,8 @@ class ServiceSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=None, extra="ignore")
 
+    environment: Environment = Field("development", description="production refuses development secrets "
+                                                                "(shared/production.py)")
     service_name: str = "service"
     mongo_url: str = "mongodb://127.0.0.1:27017/"
     mongo_database: str = "app"
@@ -34,8 +38,12 @@ class ServiceSettings(BaseSettings):
     event_retention_days: float = Field(7.0, ge=1 / 24, description="sent outbox records and processed-event markers "
                                         "are deleted this long after (TTL); keep it far above any redelivery delay")
     currency: str = "USD"
-    internal_token: str = Field("dev-internal-token-change-me", min_length=16,
-                                description="shared secret the gateway and the services send each other")
+    internal_token: SecretStr = Field(SecretStr("dev-internal-token-change-me"), min_length=16,
+                                      description="shared secret the gateway and the services send each other")
+
+    def secrets_in_use(self) -> list[SecretInUse]:
+        """What production checks (shared.production); a service with more secrets extends the list."""
+        return [SecretInUse("INTERNAL_TOKEN", self.internal_token)]
 
     @property
     def queue_name(self) -> str:

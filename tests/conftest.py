@@ -227,7 +227,7 @@ def graphql_as(gateway_http, gateway_settings):
     from gateway.auth.tokens import issue_token
 
     def as_role(role) -> Callable[..., Awaitable[dict]]:
-        headers = {"authorization": f"Bearer {issue_token(gateway_settings.jwt_secret, f'test-{role.value}', role)}"}
+        headers = {"authorization": f"Bearer {issue_token(gateway_settings.jwt_secret.get_secret_value(), f'test-{role.value}', role)}"}
 
         async def run(query: str, **variables) -> dict:
             response = await gateway_http.post("/graphql", json={"query": query, "variables": variables},

@@ -1,16 +1,23 @@
 """docker-compose.yml and the Dockerfile describe the reference deployment; these checks need no Docker."""
 import re
+import secrets
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import yaml
 
+from shared.production import DEVELOPMENT_SECRETS, PLACEHOLDER_MARKER, UnsafeForProduction, require_safe_secrets
+from tests.support.production import SETTINGS, production_secrets
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {"customers": ("services.customers", 8001), "loyalty": ("services.loyalty", 8002),
             "campaigns": ("services.campaigns", 8003)}
 GATEWAY_PORT = 8000
 SINKS_MODULE = "services.campaigns.sinks"
+PROCESSES = (*SERVICES, "gateway", "sinks")
+# `${NAME:?message}`: compose stops with the message when NAME is unset or empty (no default to fall back on).
+REQUIRED = re.compile(r"^\$\{(?P<name>[A-Z][A-Z0-9_]*):\?(?P<message>[^}]+)\}$")
 
 
 @pytest.fixture(scope="module")
@@ -91,10 +98,17 @@ def test_services_run_their_module_against_mongo_and_rabbitmq(services, name):
 
 def test_rabbitmq_credentials_match_what_the_services_use(services):
     broker = env(services["rabbitmq"])
-    for name in SERVICES:
+    password = REQUIRED.match(broker["RABBITMQ_DEFAULT_PASS"])
+    assert password, "the broker's password comes from the environment, with no default"
+    for name in (*SERVICES, "gateway"):
         amqp = urlparse(env(services[name])["AMQP_URL"])
-        assert (amqp.username, amqp.password) == (broker.get("RABBITMQ_DEFAULT_USER", "guest"),
-                                                  broker.get("RABBITMQ_DEFAULT_PASS", "guest"))
+        # Checked once where the broker gets it; the URL may only refer to the same variable.
+        assert (amqp.username, amqp.password) == (broker["RABBITMQ_DEFAULT_USER"], f"${{{password['name']}}}")
+
+
+def test_rabbitmq_is_reachable_from_this_host_only(services):
+    for port in services["rabbitmq"]["ports"]:
+        assert str(port).startswith("127.0.0.1:"), port
 
 
 @pytest.mark.parametrize("name", sorted(SERVICES))
@@ -141,6 +155,7 @@ def test_campaigns_delivers_through_the_sinks_and_they_call_it_back(services):
     sms = urlparse(campaigns["SMS_URL"])
     assert (sms.scheme, sms.hostname, str(sms.port)) == ("http", "sinks", sinks["SINK_HTTP_PORT"])
     assert campaigns["WEBHOOK_SECRET"] == sinks["SINK_WEBHOOK_SECRET"], "the sinks' callbacks would be refused"
+    assert campaigns["TWILIO_AUTH_TOKEN"] == sinks["SINK_AUTH_TOKEN"], "the sinks would refuse campaigns' SMS"
     # SMS status callbacks go to PUBLIC_URL, so the sinks container must be able to reach it.
     public = urlparse(campaigns["PUBLIC_URL"])
     assert (public.hostname, public.port) == ("campaigns", SERVICES["campaigns"][1])
@@ -165,3 +180,58 @@ def test_dockerfile_builds_a_slim_image_that_runs_as_a_user():
 def test_dockerignore_keeps_local_state_out_of_the_image():
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".venv", ".data", ".git"} <= set(ignored)
+
+
+@pytest.mark.parametrize("name", PROCESSES)
+def test_every_process_runs_in_production(services, name):
+    assert env(services[name])["ENVIRONMENT"] == "production"
+
+
+@pytest.mark.parametrize("name", PROCESSES)
+def test_every_secret_a_process_checks_is_required_from_the_environment(services, name):
+    variables = env(services[name])
+    for variable in production_secrets(name):
+        required = REQUIRED.match(variables.get(variable, ""))
+        assert required, f"{name}: {variable} must read ${{NAME:?message}}, not {variables.get(variable)!r}"
+        assert required["name"] in required["message"] and "Production secrets" in required["message"]
+
+
+def test_no_secret_has_a_default_or_a_development_value():
+    text = (ROOT / "docker-compose.yml").read_text()
+    defaults = re.findall(r"\$\{(\w*(?:SECRET|TOKEN|PASSWORD|KEY)\w*)(?::?[-+])", text)
+    assert defaults == [], f"secrets with a fallback: {defaults}"
+    assert PLACEHOLDER_MARKER not in text.lower()
+    assert not [value for value in DEVELOPMENT_SECRETS if value in text]
+
+
+def interpolate(value: str, environment: dict[str, str]) -> str:
+    """Compose's `${NAME}`, `${NAME:-default}` and `${NAME:?message}` (what this file uses)."""
+    def one(match: re.Match) -> str:
+        name, operator, operand = match["name"], match["operator"], match["operand"]
+        if environment.get(name):
+            return environment[name]
+        if operator == ":?":
+            raise LookupError(operand)
+        return operand or ""
+    return re.sub(r"\$\{(?P<name>\w+)(?:(?P<operator>:[-?])(?P<operand>[^}]*))?\}", one, value)
+
+
+@pytest.mark.parametrize("name", PROCESSES)
+def test_what_compose_gives_a_process_passes_its_production_check(services, name, monkeypatch):
+    needed = {REQUIRED.match(v)["name"] for s in services.values() for v in env(s).values() if REQUIRED.match(v)}
+    generated = {variable: secrets.token_urlsafe(48) for variable in needed}
+    for variable in (*production_secrets(name), *generated):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in env(services[name]).items():
+        monkeypatch.setenv(variable, interpolate(value, generated))
+    require_safe_secrets(SETTINGS[name]())  # raises UnsafeForProduction naming the variable
+    with pytest.raises(LookupError, match="Production secrets"):
+        [interpolate(value, {}) for value in env(services[name]).values()]
+
+
+def test_the_production_check_would_refuse_the_old_compose_defaults(monkeypatch):
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("INTERNAL_TOKEN", "dev-internal-token-change-me")
+    with pytest.raises(UnsafeForProduction) as refused:
+        require_safe_secrets(SETTINGS["customers"]())
+    assert refused.value.problems == ["INTERNAL_TOKEN: a known development value"]

@@ -5,6 +5,7 @@ from datetime import timedelta
 from gateway.auth.roles import Role
 from gateway.auth.tokens import issue_token
 from gateway.settings import GatewaySettings
+from shared.production import SecretInUse, load_settings, refuse, unsafe_secrets
 
 
 def main() -> None:
@@ -15,8 +16,15 @@ def main() -> None:
     token.add_argument("--subject", default="developer")
     token.add_argument("--hours", type=float, default=12)
     args = parser.parse_args()
-    settings = GatewaySettings()
-    print(issue_token(settings.jwt_secret, args.subject, Role(args.role), timedelta(hours=args.hours)))
+    settings = load_settings(GatewaySettings, check_secrets=False)  # only JWT_SECRET matters here
+    if not settings.dev_tokens_enabled:
+        refuse([f"DEV_TOKENS: development tokens are off in {settings.environment}, so the gateway would refuse "
+                "this token; sign in through the shop's identity provider or use an API key"])
+    problems = unsafe_secrets([SecretInUse("JWT_SECRET", settings.jwt_secret)])
+    if settings.environment == "production" and problems:
+        refuse(["refusing to sign a token in production (see README, Production secrets):", *problems])
+    secret = settings.jwt_secret.get_secret_value()
+    print(issue_token(secret, args.subject, Role(args.role), timedelta(hours=args.hours)))
 
 
 if __name__ == "__main__":

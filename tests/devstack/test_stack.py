@@ -32,6 +32,12 @@ def test_each_service_gets_its_own_database_and_port():
     assert all(e["PATH"] == "/usr/bin" and e["HOST"] == "127.0.0.1" for e in envs.values())
 
 
+def test_every_process_runs_in_development_even_from_a_production_shell():
+    base = {"ENVIRONMENT": "production", "PATH": "/usr/bin"}
+    envs = [stack.app_env(app, base, mongo_url="m", amqp_url="a") for app in stack.ALL]
+    assert [env["ENVIRONMENT"] for env in envs] == ["development"] * len(stack.ALL)
+
+
 def test_gateway_is_told_where_the_services_are():
     env = stack.app_env(stack.GATEWAY, {}, mongo_url="m", amqp_url="a")
     assert env["CUSTOMERS_URL"] == "http://127.0.0.1:8001"
@@ -85,7 +91,8 @@ def test_the_variables_campaigns_gets_are_ones_its_settings_read(monkeypatch):
         monkeypatch.setenv(name, value)
     settings = CampaignsSettings()
     assert (settings.smtp_host, settings.smtp_port, settings.sms_url) == ("127.0.0.1", 1025, "http://127.0.0.1:8025")
-    assert settings.webhook_secret == "dev-webhook-secret" and settings.public_url == "http://127.0.0.1:8003"
+    assert settings.webhook_secret.get_secret_value() == "dev-webhook-secret"
+    assert settings.public_url == "http://127.0.0.1:8003"
     for name, value in stack.app_env(stack.SINKS, {}, mongo_url="m", amqp_url="a").items():
         monkeypatch.setenv(name, value)
     sinks = SinkSettings()

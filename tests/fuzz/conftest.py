@@ -41,4 +41,5 @@ def admin_headers(gateway_settings) -> dict[str, str]:
     """An admin's bearer token: the gateway enforces roles, and the fuzz is about input, not permissions."""
     from gateway.auth.roles import Role
     from gateway.auth.tokens import issue_token
-    return {"authorization": f"Bearer {issue_token(gateway_settings.jwt_secret, 'fuzz', Role.admin)}"}
+    token = issue_token(gateway_settings.jwt_secret.get_secret_value(), "fuzz", Role.admin)
+    return {"authorization": f"Bearer {token}"}

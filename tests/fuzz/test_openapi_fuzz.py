@@ -26,6 +26,6 @@ async def test_loyalty_api_survives_fuzzing(loyalty_api, loyalty_app):
 
 
 async def test_campaigns_api_survives_fuzzing(campaigns_api, campaigns_settings):
-    known = await campaigns_resources(campaigns_api, campaigns_settings.webhook_secret)
+    known = await campaigns_resources(campaigns_api, campaigns_settings.webhook_secret.get_secret_value())
     failures = await fuzz_service(campaigns_api, known)
     assert not failures, _report(failures)

@@ -11,7 +11,7 @@ async def test_the_request_id_reaches_the_events_and_the_events_they_cause(gatew
                                                                            customers_app, loyalty_app):
     customer = (await api.post("/customers", json={"firstName": "C", "lastName": "Id",
                                                    "email": "corr@example.com"})).json()
-    token = issue_token(gateway_settings.jwt_secret, "support-agent", Role.support)
+    token = issue_token(gateway_settings.jwt_secret.get_secret_value(), "support-agent", Role.support)
     response = await gateway_http.post("/graphql", json={"query": RECORD_ORDER, "variables": {"id": customer["id"]}},
                                        headers={"authorization": f"Bearer {token}", "x-request-id": "req-7f3a"})
     assert "errors" not in response.json(), response.json()

@@ -14,7 +14,7 @@ async def gateway(gateway_settings, **overrides):
     """A gateway with some settings changed; no service behind it (every call here must be refused first)."""
     settings = gateway_settings.model_copy(update=overrides)
     app = create_app(settings)
-    token = issue_token(settings.jwt_secret, "limits", Role.admin)
+    token = issue_token(settings.jwt_secret.get_secret_value(), "limits", Role.admin)
     async with LifespanManager(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway",
                                      headers={"authorization": f"Bearer {token}"}) as client:

@@ -54,7 +54,7 @@ async def next_message(socket, timeout: float = 15) -> dict:
 
 
 def _bearer(settings, role: Role) -> dict:
-    return {"authorization": f"Bearer {issue_token(settings.jwt_secret, 'dashboard', role)}"}
+    return {"authorization": f"Bearer {issue_token(settings.jwt_secret.get_secret_value(), 'dashboard', role)}"}
 
 
 async def _listening(app, event_type: str) -> None:

@@ -4,7 +4,7 @@ import httpx
 from shared.internal_auth import INTERNAL_TOKEN_HEADER
 from shared.settings import ServiceSettings
 
-INTERNAL_HEADERS = {INTERNAL_TOKEN_HEADER: ServiceSettings().internal_token}
+INTERNAL_HEADERS = {INTERNAL_TOKEN_HEADER: ServiceSettings().internal_token.get_secret_value()}
 
 
 def service_client(app, base_url: str = "http://service") -> httpx.AsyncClient:

@@ -72,7 +72,7 @@ class EmailSender:
         try:
             await client.connect()
             if s.smtp_username:
-                await client.login(s.smtp_username, s.smtp_password or "")
+                await client.login(s.smtp_username, s.smtp_password.get_secret_value() if s.smtp_password else "")
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise NotSentRetryable(f"SMTP connect failed: {exc}") from exc
         return client

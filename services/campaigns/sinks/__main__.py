@@ -8,12 +8,12 @@ import uvicorn
 from services.campaigns.sinks.settings import SinkSettings
 from services.campaigns.sinks.sms import create_sink_app
 from services.campaigns.sinks.smtp import MailSink, start_smtp
+from shared.production import load_settings
 
 log = logging.getLogger("sinks")
 
 
-async def main() -> None:
-    settings = SinkSettings()
+async def main(settings: SinkSettings) -> None:
     sink = MailSink(settings.max_kept)
     smtp = await start_smtp(sink, settings.host, settings.smtp_port)
     async with httpx.AsyncClient(timeout=10) as http:
@@ -30,4 +30,4 @@ async def main() -> None:
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING)
-    asyncio.run(main())
+    asyncio.run(main(load_settings(SinkSettings)))  # exits first on bad settings or unfit production secrets
