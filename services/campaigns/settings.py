@@ -37,6 +37,12 @@ class CampaignsSettings(ServiceSettings):
                                          description="a message left 'sending' this long becomes 'unknown'")
     scheduler_enabled: bool = True
     scheduler_poll_seconds: float = Field(1.0, gt=0)
+    # Template limits (docs/campaigns.md, "Template limits"): each render of a subject, text or HTML body.
+    template_max_output_chars: int = Field(1_000_000, ge=1_000, description="characters one render may produce")
+    template_max_iterations: int = Field(100_000, ge=100,
+                                         description="template steps per render (each loop pass counts 1+)")
+    template_render_seconds: float = Field(1.0, gt=0, description="wall time per render, then it is cut off")
+    template_render_threads: int = Field(4, ge=1, description="threads that render off the event loop")
 
     @property
     def work_queue_name(self) -> str:

@@ -3,6 +3,7 @@ import pytest
 
 from services.campaigns.domain import rendering
 from services.campaigns.domain.messages import metrics, skip_reason
+from services.campaigns.domain.template_limits import RenderFailed
 from shared.errors import ValidationFailed
 
 
@@ -20,6 +21,14 @@ def test_sandbox_and_unknown_fields_are_caught_when_saved():
         with pytest.raises(ValidationFailed) as error:
             rendering.check(source, "content")
         assert error.value.field == "content"
+
+
+def test_a_template_failing_for_one_customer_names_its_field():
+    assert rendering.render_field("{{ 10 // (firstName|length) }}", "subject", {"firstName": "Ada"}) == "3"
+    with pytest.raises(RenderFailed) as failed:
+        rendering.render_field("{{ 10 // (firstName|length) }}", "subject", {"firstName": ""})
+    assert (failed.value.field, failed.value.limit) == ("subject", None)
+    assert str(failed.value).startswith("subject: template fails to render")
 
 
 def test_html_bodies_escape_customer_fields():

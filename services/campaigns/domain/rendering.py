@@ -4,9 +4,10 @@ import re
 from functools import lru_cache
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
-from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 
+from services.campaigns.domain import template_limits
+from services.campaigns.domain.bounded_jinja import BoundedEnvironment
+from services.campaigns.domain.template_limits import OUTPUT_SIZE, RenderFailed, RenderLimits, TemplateLimitExceeded
 from shared.errors import ValidationFailed
 
 # What a template may use; all come from the recipient read model (or a sample for previews and tests).
@@ -16,20 +17,22 @@ SAMPLE = {"firstName": "Ada", "lastName": "Lovelace", "fullName": "Ada Lovelace"
 GSM7 = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
            "¿abcdefghijklmnopqrstuvwxyzäöñüà")
 GSM7_EXT = set("^{}\\[~]|€\f")
+# A template is code written in the dashboard: whatever it raises for one customer's data (a sandbox refusal, an
+# undefined name, 1/0, int("x"), runaway recursion, an assertion in a filter) is that template's failure.
+RENDER_ERRORS = (Exception,)
 
-_text_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-_html_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
 
-
-def _env(is_html: bool) -> SandboxedEnvironment:
-    return _html_env if is_html else _text_env
+@lru_cache(maxsize=8)
+def _env(is_html: bool, limits: RenderLimits) -> BoundedEnvironment:
+    return BoundedEnvironment(max_chars=limits.max_output_chars, max_iterations=limits.max_iterations,
+                              undefined=StrictUndefined, autoescape=is_html)
 
 
 def check(source: str, field: str, *, is_html: bool = False) -> None:
-    """Raises ValidationFailed naming the field when the template doesn't parse, uses an unknown field or fails."""
-    env = _env(is_html)
+    """Raises ValidationFailed naming the field when the template doesn't parse, uses an unknown field, fails or
+    goes past a limit (template_limits) for the sample customer."""
     try:
-        parsed = env.parse(source)
+        parsed = _env(is_html, template_limits.current()).parse(source)
     except TemplateSyntaxError as exc:
         raise ValidationFailed(f"{field}: template error on line {exc.lineno}: {exc.message}", field=field) from exc
     unknown = sorted(meta.find_undeclared_variables(parsed) - set(FIELDS))
@@ -37,18 +40,39 @@ def check(source: str, field: str, *, is_html: bool = False) -> None:
         raise ValidationFailed(f"{field}: unknown template field {', '.join(unknown)}; "
                                f"available: {', '.join(FIELDS)}", field=field)
     try:
-        _compiled(source, is_html).render(SAMPLE)
-    except (UndefinedError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
-        raise ValidationFailed(f"{field}: template fails to render: {exc}", field=field) from exc
+        render_field(source, field, SAMPLE, is_html=is_html)
+    except RenderFailed as exc:
+        raise ValidationFailed(str(exc), field=field) from exc
 
 
 @lru_cache(maxsize=512)
-def _compiled(source: str, is_html: bool):
-    return _env(is_html).from_string(source)
+def _compiled(source: str, is_html: bool, limits: RenderLimits):
+    return _env(is_html, limits).from_string(source)
 
 
 def render(source: str, context: dict, *, is_html: bool = False) -> str:
-    return _compiled(source, is_html).render(context)
+    """Renders within the thread's limits; raises TemplateLimitExceeded past one of them. Compiling (cached) is
+    outside the budget: it depends on the template only and was done when the template was saved."""
+    limits = template_limits.current()
+    template = _compiled(source, is_html, limits)
+    chunks, size = [], 0
+    with template_limits.budgeted(limits):
+        for chunk in template.generate(context):  # streamed, so the output is counted as it grows
+            size += len(chunk)
+            if size > limits.max_output_chars:
+                raise TemplateLimitExceeded(OUTPUT_SIZE, f"renders more than {limits.max_output_chars:,} characters")
+            chunks.append(chunk)
+    return "".join(chunks)
+
+
+def render_field(source: str, field: str, context: dict, *, is_html: bool = False) -> str:
+    """render(), with any failure (a limit, or an error such as a division by zero) as RenderFailed on the field."""
+    try:
+        return render(source, context, is_html=is_html)
+    except TemplateLimitExceeded as exc:
+        raise RenderFailed(field, f"template {exc}", exc.limit) from exc
+    except RENDER_ERRORS as exc:
+        raise RenderFailed(field, f"template fails to render: {exc}") from exc
 
 
 def context_for(recipient: dict) -> dict:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from services.campaigns.domain import campaigns as rules
 from services.campaigns.domain.campaigns import CampaignCreate, CampaignUpdate
 from services.campaigns.handlers.deps import Deps, utcnow
+from services.campaigns.handlers.render_pool import off_loop
 from shared.errors import Conflict, NotFound, ValidationFailed
 
 CONTENT_FIELDS = ("type", "subject", "content", "htmlContent")
@@ -26,7 +27,7 @@ async def _from_template(deps: Deps, template_id: str) -> dict:
 
 async def _checked(deps: Deps, doc: dict, *, segment_changed: bool) -> dict:
     """The rules a stored campaign always meets; the segment must exist when it is named or changed."""
-    rules.validate_content(doc)
+    await off_loop(deps.settings, rules.validate_content, doc)  # renders the sample customer, under the limits
     rules.validate_audience(doc)
     if segment_changed and doc.get("targetSegment"):
         await deps.segments.check(doc["targetSegment"])

@@ -7,14 +7,15 @@ from services.campaigns.domain.tracking import Links
 
 
 def render_parts(campaign: dict, recipient: dict) -> dict:
-    """Subject, text and HTML (email) or text (SMS), rendered without tracking: what previews show."""
+    """Subject, text and HTML (email) or text (SMS), rendered without tracking: what previews show.
+    Called in the render pool (handlers.render_pool); a part that fails or goes past a limit raises RenderFailed."""
     ctx = rendering.context_for(recipient)
-    text = rendering.render(campaign["content"], ctx)
+    text = rendering.render_field(campaign["content"], "content", ctx)
     if campaign["type"] == "sms":
         return {"text": text, "sms": rendering.sms_info(text)}
-    html = rendering.render(campaign["htmlContent"], ctx, is_html=True) if campaign.get("htmlContent") \
-        else rendering.text_to_html(text)
-    return {"subject": rendering.render(campaign["subject"], ctx), "text": text, "html": html}
+    html = rendering.render_field(campaign["htmlContent"], "htmlContent", ctx, is_html=True) \
+        if campaign.get("htmlContent") else rendering.text_to_html(text)
+    return {"subject": rendering.render_field(campaign["subject"], "subject", ctx), "text": text, "html": html}
 
 
 def compose_email(campaign: dict, recipient: dict, to: str, message_id: str, links: Links, sender: str) -> Message:

@@ -6,9 +6,11 @@ from functools import partial
 
 from services.campaigns.delivery.errors import Ambiguous, NotSentRetryable, Rejected
 from services.campaigns.domain.messages import skip_reason, split_message_id
+from services.campaigns.domain.template_limits import RenderFailed
 from services.campaigns.handlers.compose import compose_email, render_parts
 from services.campaigns.handlers.deps import Deps, utcnow
 from services.campaigns.handlers.outcomes import Outcome, settle_outcomes
+from services.campaigns.handlers.render_pool import off_loop
 from services.campaigns.work.batcher import Batcher
 from shared.events import contracts
 from shared.events.envelope import Envelope
@@ -69,6 +71,9 @@ class Deliverer:
                            contracts.CampaignMessageFailed)
         except Ambiguous as exc:
             return Outcome(message, token, "unknown", {"reason": exc.message}, {"unknown": 1})
+        except RenderFailed as exc:  # this recipient's data took the template past a limit (or to an error)
+            return Outcome(message, token, "failed", {"reason": str(exc)}, {"failed": 1},
+                           contracts.CampaignMessageFailed)
 
     async def _send(self, message: dict, recipient: dict | None, token: str) -> Outcome:
         campaign = await self._campaign(message["campaignId"])
@@ -78,12 +83,12 @@ class Deliverer:
         await self.deps.limiter.acquire()
         to = recipient["email"] if message["channel"] == "email" else recipient["phone"]
         if message["channel"] == "email":
-            mail = compose_email(campaign, recipient, to, message["_id"], self.deps.links,
-                                 self.deps.settings.mail_from)
+            mail = await off_loop(self.deps.settings, compose_email, campaign, recipient, to, message["_id"],
+                                  self.deps.links, self.deps.settings.mail_from)
             answer = await self.deps.email.send(mail)
             fields = {"providerAnswer": answer, "providerId": mail["Message-ID"]}
         else:
-            text = render_parts(campaign, recipient)["text"]
+            text = (await off_loop(self.deps.settings, render_parts, campaign, recipient))["text"]
             fields = {"providerId": await self.deps.sms.send(to=to, text=text, reference=message["_id"])}
         return Outcome(message, token, "sent", {**fields, "to": to, "sentAt": utcnow()}, {"sent": 1},
                        contracts.CampaignMessageSent)

@@ -6,8 +6,10 @@ from email_validator import EmailNotValidError, validate_email
 
 from services.campaigns.delivery.errors import DeliveryError
 from services.campaigns.domain import rendering
+from services.campaigns.domain.template_limits import RenderFailed
 from services.campaigns.handlers.compose import compose_email, render_parts
 from services.campaigns.handlers.deps import Deps
+from services.campaigns.handlers.render_pool import off_loop
 from shared.errors import NotFound, Unavailable, ValidationFailed
 
 
@@ -20,8 +22,16 @@ async def _recipient(deps: Deps, customer_id: str | None) -> dict:
     return recipient
 
 
+async def _rendered(deps: Deps, job, *args):
+    """A job of the render pool; a template failing for this customer (or past a limit) is a 422 on its field."""
+    try:
+        return await off_loop(deps.settings, job, *args)
+    except RenderFailed as exc:
+        raise ValidationFailed(str(exc), field=exc.field) from exc
+
+
 async def preview(deps: Deps, campaign: dict, customer_id: str | None) -> dict:
-    return render_parts(campaign, await _recipient(deps, customer_id))
+    return await _rendered(deps, render_parts, campaign, await _recipient(deps, customer_id))
 
 
 async def test_send(deps: Deps, campaign: dict, to: str, customer_id: str | None) -> dict:
@@ -30,13 +40,14 @@ async def test_send(deps: Deps, campaign: dict, to: str, customer_id: str | None
     try:
         if campaign["type"] == "email":
             address = _email(to)
-            mail = compose_email(campaign, recipient, address, reference, deps.links, deps.settings.mail_from)
+            mail = await _rendered(deps, compose_email, campaign, recipient, address, reference, deps.links,
+                                   deps.settings.mail_from)
             mail.replace_header("Subject", f"[TEST] {mail['Subject']}")
             answer = await deps.email.send(mail)
         else:
             address = _phone(to)
-            answer = await deps.sms.send(to=address, text=render_parts(campaign, recipient)["text"],
-                                         reference=reference)
+            text = (await _rendered(deps, render_parts, campaign, recipient))["text"]
+            answer = await deps.sms.send(to=address, text=text, reference=reference)
     except DeliveryError as exc:
         raise Unavailable(f"test send failed: {exc.message}") from exc
     return {"to": address, "status": "sent", "providerAnswer": answer}

@@ -4,6 +4,7 @@ import uuid
 from services.campaigns.domain import campaigns as rules
 from services.campaigns.domain.templates import TemplateCreate, TemplateUpdate
 from services.campaigns.handlers.deps import Deps, utcnow
+from services.campaigns.handlers.render_pool import off_loop
 from shared.errors import NotFound, ValidationFailed
 
 
@@ -18,7 +19,7 @@ async def create_template(deps: Deps, body: TemplateCreate) -> dict:
     now = utcnow()
     doc = {"_id": str(uuid.uuid4()), **body.model_dump(by_alias=True, exclude_none=True),
            "createdAt": now, "updatedAt": now}
-    rules.validate_content(doc)
+    await off_loop(deps.settings, rules.validate_content, doc)  # renders the sample customer, under the limits
     await deps.templates.insert(doc)
     return doc
 
@@ -30,7 +31,7 @@ async def update_template(deps: Deps, template_id: str, body: TemplateUpdate) ->
         if required in given and given[required] is None:
             raise ValidationFailed(f"{required} cannot be null", field=required)
     merged = {k: v for k, v in {**current, **given, "updatedAt": utcnow()}.items() if v is not None}
-    rules.validate_content(merged)
+    await off_loop(deps.settings, rules.validate_content, merged)
     updated = await deps.templates.replace(merged)
     if updated is None:
         raise NotFound(f"template {template_id} not found", field="id")
