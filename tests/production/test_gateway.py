@@ -95,3 +95,29 @@ def test_a_production_gateway_with_unfit_secrets_is_not_built(gateway_settings, 
                                                    "internal_token": SecretStr(secrets.token_urlsafe(48)), **update})
     with pytest.raises(UnsafeForProduction):
         create_app(settings)
+
+
+async def test_the_first_admin_gets_in_with_an_api_key_made_by_the_operator_command(gateway_settings):
+    """No identity provider configured yet and no dev tokens: `python -m gateway.auth api-key` is the way in, and
+    the key's creation is in the audit trail."""
+    import asyncio
+    import os
+    import sys
+
+    env = {**os.environ, "ENVIRONMENT": "production", "MONGO_URL": gateway_settings.mongo_url,
+           "MONGO_DATABASE": gateway_settings.mongo_database}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "gateway.auth", "api-key", "--name", "First admin", env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, err.decode()
+    key = out.decode().strip()
+    assert key.startswith("cmsk_")
+    async with production_gateway(gateway_settings) as client:
+        response = await client.post("/graphql", headers={"x-api-key": key}, json={
+            "query": "{ auditLog(first: 5) { edges { node { operation targetIds actor { subject via } } } } }"})
+    body = response.json()
+    assert "errors" not in body, body
+    [record] = [e["node"] for e in body["data"]["auditLog"]["edges"]]
+    assert record["operation"] == "createApiKey" and record["actor"]["via"] == "cli"
+    assert record["actor"]["subject"].startswith("operator-cli:") and key.split("_")[1] in record["targetIds"]
