@@ -7,7 +7,8 @@ operation in a worker thread, and sends each case back to the fixture's app on t
 (tests.fuzz.openapi_runner, tests.fuzz.loop_bridge). Cases are derandomized, so a CI failure reproduces;
 FUZZ_EXAMPLES (default 20 per operation) digs deeper, FUZZ_RANDOM=1 explores new cases.
 """
-from tests.fuzz.known_resources import campaigns_resources, customers_resources, loyalty_resources
+from tests.fuzz.known_resources import (campaigns_resources, customers_resources, loyalty_resources,
+                                       provider_signed_client)
 from tests.fuzz.openapi_runner import fuzz_service
 
 
@@ -25,7 +26,8 @@ async def test_loyalty_api_survives_fuzzing(loyalty_api, loyalty_app):
     assert not failures, _report(failures)
 
 
-async def test_campaigns_api_survives_fuzzing(campaigns_api, campaigns_settings):
-    known = await campaigns_resources(campaigns_api, campaigns_settings.webhook_secret.get_secret_value())
-    failures = await fuzz_service(campaigns_api, known)
+async def test_campaigns_api_survives_fuzzing(campaigns_api, campaigns_app, campaigns_settings):
+    known = await campaigns_resources(campaigns_api)
+    async with provider_signed_client(campaigns_app, campaigns_settings) as client:
+        failures = await fuzz_service(client, known)
     assert not failures, _report(failures)

@@ -19,7 +19,7 @@ def test_settings_show_their_secrets_masked():
                                                              "smtp_password")}
     campaigns = CampaignsSettings(**values)
     gateway = GatewaySettings(internal_token=values["internal_token"], jwt_secret=values["tracking_secret"])
-    sinks = SinkSettings(webhook_secret=values["webhook_secret"], api_key=values["smtp_password"])
+    sinks = SinkSettings(webhook_secret=values["webhook_secret"], auth_token=values["smtp_password"])
     for settings in (campaigns, gateway, sinks):
         shown = " ".join([repr(settings), str(settings), settings.model_dump_json()])
         assert "**********" in shown

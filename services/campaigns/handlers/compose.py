@@ -1,4 +1,5 @@
 """Turns a campaign and one recipient into what goes out: an email with tracking, or an SMS text."""
+from dataclasses import dataclass
 from email.message import Message
 
 from services.campaigns.delivery.email import build_email
@@ -18,10 +19,21 @@ def render_parts(campaign: dict, recipient: dict) -> dict:
     return {"subject": rendering.render_field(campaign["subject"], "subject", ctx), "text": text, "html": html}
 
 
-def compose_email(campaign: dict, recipient: dict, to: str, message_id: str, links: Links, sender: str) -> Message:
+@dataclass(frozen=True)
+class ComposedEmail:
+    mail: Message
+    links: list[str]  # the body's original URLs; the message record keeps them for the click redirect
+
+
+def compose_tracked_email(campaign: dict, recipient: dict, to: str, message_id: str, links: Links,
+                          sender: str) -> ComposedEmail:
     parts = render_parts(campaign, recipient)
     unsubscribe = links.unsubscribe(message_id)
     text = f"{parts['text']}\n\n--\nUnsubscribe: {unsubscribe}\n"
-    return build_email(sender=sender, to=to, subject=parts["subject"], text=text,
-                       html=links.track_html(parts["html"], message_id), message_id=message_id,
-                       unsubscribe_url=unsubscribe)
+    tracked = links.track_html(parts["html"], message_id)
+    return ComposedEmail(build_email(sender=sender, to=to, subject=parts["subject"], text=text, html=tracked.html,
+                                     message_id=message_id, unsubscribe_url=unsubscribe), tracked.links)
+
+
+def compose_email(campaign: dict, recipient: dict, to: str, message_id: str, links: Links, sender: str) -> Message:
+    return compose_tracked_email(campaign, recipient, to, message_id, links, sender).mail

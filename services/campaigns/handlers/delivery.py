@@ -7,7 +7,7 @@ from functools import partial
 from services.campaigns.delivery.errors import Ambiguous, NotSentRetryable, Rejected
 from services.campaigns.domain.messages import skip_reason, split_message_id
 from services.campaigns.domain.template_limits import RenderFailed
-from services.campaigns.handlers.compose import compose_email, render_parts
+from services.campaigns.handlers.compose import compose_tracked_email, render_parts
 from services.campaigns.handlers.deps import Deps, utcnow
 from services.campaigns.handlers.outcomes import Outcome, settle_outcomes
 from services.campaigns.handlers.render_pool import off_loop
@@ -83,10 +83,11 @@ class Deliverer:
         await self.deps.limiter.acquire()
         to = recipient["email"] if message["channel"] == "email" else recipient["phone"]
         if message["channel"] == "email":
-            mail = await off_loop(self.deps.settings, compose_email, campaign, recipient, to, message["_id"],
-                                  self.deps.links, self.deps.settings.mail_from)
-            answer = await self.deps.email.send(mail)
-            fields = {"providerAnswer": answer, "providerId": mail["Message-ID"]}
+            composed = await off_loop(self.deps.settings, compose_tracked_email, campaign, recipient, to,
+                                      message["_id"], self.deps.links, self.deps.settings.mail_from)
+            answer = await self.deps.email.send(composed.mail)
+            # The links are kept with the message: a click token names one by position, nothing else redirects.
+            fields = {"providerAnswer": answer, "providerId": composed.mail["Message-ID"], "links": composed.links}
         else:
             text = (await off_loop(self.deps.settings, render_parts, campaign, recipient))["text"]
             fields = {"providerId": await self.deps.sms.send(to=to, text=text, reference=message["_id"])}

@@ -16,6 +16,7 @@ from services.campaigns.settings import CampaignsSettings
 from services.campaigns.store.campaigns import CampaignStore
 from services.campaigns.store.fanouts import FanoutStore
 from services.campaigns.store.messages import MessageStore
+from services.campaigns.store.receipts import CallbackReceipts
 from services.campaigns.store.recipients import RecipientStore
 from services.campaigns.store.templates import TemplateStore
 from services.campaigns.work.background import Background
@@ -38,6 +39,7 @@ class Deps:
     links: Links
     limiter: RateLimiter
     background: Background
+    receipts: CallbackReceipts
     owner: str = field(default_factory=lambda: uuid.uuid4().hex)
     work: object | None = None  # the WorkQueue, set by the app once built
 
@@ -47,14 +49,15 @@ class Deps:
         db = runtime.db
         http = httpx.AsyncClient(timeout=10.0, mounts={settings.customers_url.rstrip("/"): customers_transport}
                                  if customers_transport else None)
+        links = Links(settings.public_url, Tokens(settings.tracking_secret.get_secret_value()))
         return cls(settings, runtime, http, CampaignStore(db), TemplateStore(db), MessageStore(db),
                    RecipientStore(db), FanoutStore(db),
                    SegmentMembers(http, settings.customers_url, internal_headers(settings)), EmailSender(settings),
-                   SmsSender(settings, http), Links(settings.public_url, Tokens(settings.tracking_secret)),
-                   RateLimiter(settings.send_rate_per_second), Background())
+                   SmsSender(settings, http, links), links,
+                   RateLimiter(settings.send_rate_per_second), Background(), CallbackReceipts(db))
 
     async def ensure_indexes(self) -> None:
-        for store in (self.campaigns, self.templates, self.messages, self.recipients, self.fanouts):
+        for store in (self.campaigns, self.templates, self.messages, self.recipients, self.fanouts, self.receipts):
             await store.ensure_indexes()
 
     async def close(self) -> None:

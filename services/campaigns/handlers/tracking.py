@@ -35,19 +35,24 @@ async def _first_open(deps: Deps, message: dict, session: AsyncClientSession) ->
 
 
 async def record_click(deps: Deps, token: str) -> str:
-    """Returns where to redirect: the URL inside the signed token, so the redirect can't be abused."""
+    """Returns where to redirect: the link of the message's own content the token names (kept with the message
+    when it was sent), so no token, however signed, redirects anywhere else."""
     payload = deps.links.tokens.read(CLICK, token)
     message = await _message(deps, payload["m"])
+    links = message.get("links") or []
+    if payload["l"] >= len(links):
+        raise NotFound("this link is not valid", field="token")
+    url = links[payload["l"]]
 
     async def work(session: AsyncClientSession) -> None:
         await _first_open(deps, message, session)  # a click proves the mail was opened, images or not
         if await deps.messages.set_once(message["_id"], "clickedAt", utcnow(), {}, session):
             await deps.campaigns.add_counts(message["campaignId"], {"clicked": 1}, session, shard=any_shard())
             await deps.runtime.outbox.add(session, message_event(contracts.CampaignMessageClicked, message,
-                                                                 url=payload["u"]))
+                                                                 url=url))
 
     await deps.runtime.transaction(work)
-    return payload["u"]
+    return url
 
 
 async def unsubscribe_by_token(deps: Deps, token: str) -> dict:
@@ -73,11 +78,17 @@ async def unsubscribe(deps: Deps, customer_id: str, channel: str, *, message: di
     await deps.runtime.transaction(work)
 
 
-async def delivery_report(deps: Deps, message_id: str, status: str) -> None:
-    """A provider's receipt: delivered, or bounced (failed/undelivered after it had been accepted)."""
+async def delivery_report(deps: Deps, message_id: str, status: str, *, channel: str) -> None:
+    """A provider's receipt: delivered, bounced (failed/undelivered after it had been accepted), or a complaint
+    (the recipient marked the mail as spam: unsubscribed from the channel, as the provider expects)."""
     message = await deps.messages.get(message_id)
-    if message is None:
-        raise NotFound(f"message {message_id} not found", field="reference")
+    if message is None or message.get("channel") != channel:
+        raise NotFound(f"{channel} message {message_id} not found", field="reference")
+    if status == "complained":
+        if message["status"] in ("queued", "sending"):
+            raise Conflict("the message is not recorded as sent yet; retry later", field="reference")
+        await unsubscribe(deps, message["customerId"], channel, message=message, source="complaint")
+        return
     if status == "delivered":
         target, counter, event = "delivered", "delivered", contracts.CampaignMessageDelivered
     elif status in ("bounced", "failed", "undelivered"):
@@ -98,9 +109,14 @@ async def delivery_report(deps: Deps, message_id: str, status: str) -> None:
     await deps.runtime.transaction(work)
 
 
+def is_stop(text: str) -> bool:
+    """Twilio's opt-out keywords, alone in the message, in any case."""
+    return text.strip().upper() in STOP_WORDS
+
+
 async def inbound_sms(deps: Deps, sender: str, text: str) -> bool:
     """SMS STOP (and its usual synonyms) from a number unsubscribes every customer with that number from SMS."""
-    if text.strip().upper() not in STOP_WORDS:
+    if not is_stop(text):
         return False
     for recipient in await deps.recipients.by_phone(sender):
         await unsubscribe(deps, recipient["_id"], "sms", source="sms_stop")

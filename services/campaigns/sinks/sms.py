@@ -1,26 +1,25 @@
-"""A small SMS provider: POST /messages records the SMS and reports delivery to its statusCallback.
+"""The sinks' HTTP side: a local Twilio (sinks/twilio.py), what arrived, and buttons for what a provider would do.
 
-Also: POST /sms/{id}/status re-reports a chosen status, POST /inbound simulates a reply (STOP) from a phone,
-and GET /sms, GET /mails (the SMTP sink's) list what arrived.
+POST /2010-04-01/Accounts/{sid}/Messages.json sends an SMS (Twilio's API) and, with auto-deliver, calls its
+StatusCallback with `sent` then `delivered`. POST /sms/{sid}/status re-reports a chosen status, POST /inbound
+simulates a reply (STOP) from a phone, POST /mails/{id}/events reports a delivery, bounce or complaint for a mail
+(signed with our HMAC scheme). GET /sms and GET /mails (the SMTP sink's) list what arrived.
 """
-import asyncio
-import itertools
-from datetime import datetime, timezone
+import json
+import time
+import uuid
+from typing import Literal
 
 import httpx
-from fastapi import FastAPI, Header, HTTPException
+from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel, Field
 
+from services.campaigns.domain.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_header
+from services.campaigns.domain.tracking import EMAIL_STATUS_PATH, SMS_INBOUND_PATH
 from services.campaigns.sinks.settings import SinkSettings
-from services.campaigns.sinks.smtp import MailSink
-
-
-class SmsIn(BaseModel):
-    to: str
-    sender: str = Field("", alias="from")
-    body: str
-    reference: str | None = None
-    status_callback: str | None = Field(None, alias="statusCallback")
+from services.campaigns.sinks.smtp import MailSink, parse
+from services.campaigns.sinks.twilio import FakeTwilio, twilio_router
+from shared.production import require_safe_secrets
 
 
 class StatusIn(BaseModel):
@@ -30,65 +29,56 @@ class StatusIn(BaseModel):
 class InboundIn(BaseModel):
     sender: str = Field(alias="from")
     body: str
+    to: str = "+15005550006"  # the shop's number
+
+
+class MailEventIn(BaseModel):
+    status: Literal["delivered", "bounced", "complained"] = "delivered"
 
 
 def create_sink_app(settings: SinkSettings, mail_sink: MailSink, http: httpx.AsyncClient) -> FastAPI:
-    app = FastAPI(title="Local SMS provider and mail viewer")
-    received: list[dict] = []
-    ids = itertools.count(1)
-    tasks: set[asyncio.Task] = set()
-    app.state.sms = received
-
-    async def report(sms: dict, status: str) -> None:
-        if not sms.get("statusCallback"):
-            return
-        sms["status"] = status
-        for attempt in range(6):  # like real providers, a callback that isn't answered 2xx is retried
-            response = await http.post(sms["statusCallback"], json={"id": sms["id"], "reference": sms["reference"],
-                                                                    "status": status},
-                                       headers={"X-Webhook-Secret": settings.webhook_secret})
-            if response.status_code < 300 or response.status_code in (403, 404, 422):
-                return
-            await asyncio.sleep(0.1 * 2 ** attempt)
-
-    @app.post("/messages", status_code=201)
-    async def send(body: SmsIn, authorization: str | None = Header(None)) -> dict:
-        if settings.api_key and authorization != f"Bearer {settings.api_key}":
-            raise HTTPException(401, "bad api key")
-        sms = {"id": f"SM{next(ids):08d}", "to": body.to, "from": body.sender, "body": body.body,
-               "reference": body.reference, "statusCallback": body.status_callback, "status": "accepted",
-               "receivedAt": datetime.now(timezone.utc).isoformat()}
-        if len(received) >= settings.max_kept:
-            received.pop(0)
-        received.append(sms)
-        if settings.auto_deliver:
-            task = asyncio.create_task(report(sms, "delivered"))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-        return {"id": sms["id"], "status": "accepted"}
+    require_safe_secrets(settings)
+    app = FastAPI(title="Local SMS provider (Twilio's API) and mail viewer")
+    twilio = FakeTwilio(settings, http)
+    app.include_router(twilio_router(twilio))
+    app.state.sms = twilio.received
+    campaigns = settings.campaigns_url.rstrip("/")
 
     @app.post("/sms/{sms_id}/status")
     async def set_status(sms_id: str, body: StatusIn) -> dict:
-        sms = next((s for s in received if s["id"] == sms_id), None)
+        sms = next((s for s in twilio.received if s["id"] == sms_id), None)
         if sms is None:
             raise HTTPException(404, "no such SMS")
-        await report(sms, body.status)
-        return sms
+        return {**sms, "callbackAnswer": await twilio.report(sms, body.status)}
 
     @app.post("/inbound")
     async def inbound(body: InboundIn) -> dict:
-        response = await http.post(f"{settings.campaigns_url.rstrip('/')}/webhooks/sms/inbound",
-                                   json={"from": body.sender, "body": body.body},
-                                   headers={"X-Webhook-Secret": settings.webhook_secret})
-        return {"forwarded": response.status_code, "answer": response.json()}
+        sid = f"SM{uuid.uuid4().hex}"
+        response = await twilio.post_signed(f"{campaigns}{SMS_INBOUND_PATH}", {
+            "MessageSid": sid, "SmsSid": sid, "AccountSid": settings.account_sid, "From": body.sender,
+            "To": body.to, "Body": body.body, "NumMedia": "0", "NumSegments": "1", "ApiVersion": "2010-04-01"})
+        return {"messageSid": sid, "forwarded": response.status_code, "answer": response.text}
+
+    @app.post("/mails/{mail_id}/events")
+    async def mail_event(mail_id: int, body: MailEventIn) -> dict:
+        item = next((m for m in mail_sink.received if m["id"] == mail_id), None)
+        if item is None:
+            raise HTTPException(404, "no such mail")
+        payload = json.dumps({"reference": parse(item)["headers"].get("X-Campaign-Message"),
+                              "status": body.status}).encode()
+        timestamp = str(int(time.time()))
+        response = await http.post(f"{campaigns}{EMAIL_STATUS_PATH}", content=payload, headers={
+            "Content-Type": "application/json", TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: signature_header(settings.webhook_secret.get_secret_value(), timestamp, payload)})
+        return {"forwarded": response.status_code, "answer": response.text}
 
     @app.get("/stats")
     async def stats() -> dict:
-        return {"mails": mail_sink.data_calls, "sms": len(received)}
+        return {"mails": mail_sink.data_calls, "sms": len(twilio.received)}
 
     @app.get("/sms")
     async def list_sms() -> list[dict]:
-        return received
+        return twilio.received
 
     @app.get("/mails")
     async def list_mails() -> list[dict]:
@@ -96,7 +86,7 @@ def create_sink_app(settings: SinkSettings, mail_sink: MailSink, http: httpx.Asy
 
     @app.delete("/sms", status_code=204)
     async def clear_sms() -> None:
-        received.clear()
+        twilio.received.clear()
 
     @app.delete("/mails", status_code=204)
     async def clear_mails() -> None:
