@@ -7,9 +7,8 @@ import pytest
 
 from services.campaigns.domain import rendering, template_limits
 from services.campaigns.domain.template_limits import ITERATIONS, OUTPUT_SIZE, RENDER_TIME, RenderFailed, RenderLimits
-from services.campaigns.handlers.render_pool import pool_for
+from services.campaigns.handlers.render_pool import RenderPool
 from tests.campaigns.conftest import add_customer, email_campaign, wait_status
-from tests.conftest import eventually
 
 NESTED_MILLION = "{% for i in range(10**6) %}{% for j in range(10**6) %}x{% endfor %}{% endfor %}"
 # Every step is short (one 1 MB upper()), there are few of them, and together they take far longer than a second.
@@ -101,8 +100,7 @@ async def test_updating_a_template_past_a_limit_changes_nothing(campaigns_api):
 
 
 @pytest.mark.parametrize("source", ['{{ "x" * 10**9 }}', NESTED_MILLION, SLOW])
-async def test_refused_within_two_seconds_while_the_service_keeps_answering(campaigns_api, campaigns_settings,
-                                                                           source):
+async def test_refused_within_two_seconds_while_the_service_keeps_answering(campaigns_api, source):
     started = time.monotonic()
     saving = asyncio.create_task(campaigns_api.post("/campaign-templates", json={
         "name": "Runaway", "type": "sms", "content": source}))
@@ -120,9 +118,19 @@ async def test_refused_within_two_seconds_while_the_service_keeps_answering(camp
     if source == SLOW:  # it ran for its whole second: the service answered all along
         assert answered >= 10 and "render time" in refused.json()["error"]["message"]
 
-    async def thread_free() -> bool:  # the cut-off render really stopped; its thread is not still busy
-        return pool_for(campaigns_settings).running == 0
-    await eventually(thread_free, timeout=1, what="the render thread to finish")
+
+async def test_cut_off_renders_free_their_threads_so_they_cannot_pile_up():
+    """Twice as many runaway renders as threads: the second half only starts once the first half's threads are
+    free again, so all of them are refused only if every cut-off render really stops."""
+    pool = RenderPool(RenderLimits(max_seconds=0.2), threads=2)
+    try:
+        runaway = [pool.run(rendering.render_field, SLOW, "content", rendering.SAMPLE) for _ in range(4)]
+        outcomes = await asyncio.wait_for(asyncio.gather(*runaway, return_exceptions=True), timeout=10)
+        assert [getattr(o, "limit", o) for o in outcomes] == [RENDER_TIME] * 4
+        assert pool.running == 0
+        assert await pool.run(rendering.render_field, "Hi {{ firstName }}", "content", rendering.SAMPLE) == "Hi Ada"
+    finally:
+        pool.close()
 
 
 async def test_a_message_past_a_limit_fails_with_the_limit_and_the_campaign_goes_on(api, campaigns_api, campaigns_app,

@@ -3,28 +3,25 @@
 The render budget (template_limits) stops a render between steps; a step that is one C-level call (string
 repetition, a huge power, joining a million copies of a long string) can't be interrupted, so those are measured
 here *before* they run: binary operators, `~`, the buffers of macros and `{% set %}` blocks, output values,
-filters, and the string and list methods that can grow a value. Every value therefore stays within the limit
+filters (bounded_filters), and the string and list methods that can grow a value. Every value therefore stays within the limit
 (numbers within a few thousand digits) and each step costs at most a small multiple of it.
 """
-import inspect
 import re
 from functools import wraps
 
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Namespace
 from jinja2.sandbox import SandboxedEnvironment
-from jinja2.utils import _PassArg
 
+from services.campaigns.domain.bounded_filters import CONTAINERS, guarded_filters
 from services.campaigns.domain.template_limits import ITERATIONS, OUTPUT_SIZE, TemplateLimitExceeded
 
 MAX_INT_BITS = 16_384  # ~4,900 digits: Python won't print a longer number anyway (int max str digits)
 SEQUENCES = (str, list, tuple)
-CONTAINERS = (list, tuple, set, frozenset, dict)
 # Methods no campaign needs that turn a short value into a huge one in one call.
 BLOCKED_STR_METHODS = frozenset({"expandtabs", "translate", "maketrans"})
 # Where a number is a width or a count of copies (a number printed or stored is as short as its digits).
 WIDTH_STR_METHODS = frozenset({"center", "ljust", "rjust", "zfill"})
-WIDTH_FILTERS = frozenset({"center", "indent", "batch", "slice", "wordwrap", "truncate"})
 
 
 class _MeasuredConcat(CodeGenerator):
@@ -51,7 +48,7 @@ class BoundedEnvironment(SandboxedEnvironment):
         self.max_chars, self.max_iterations = max_chars, max_iterations
         self.globals.pop("lipsum", None)  # generates text in Python, out of the budget's sight
         self.globals["range"] = self.bounded_range
-        self.filters = {name: self._guarded_filter(name, f) for name, f in self.filters.items()}
+        self.filters = guarded_filters(self, self.filters)
         self.concat = self.checked_join  # joins the buffers of macros, call and filter blocks, {% set %} blocks
         self.finalize = self.checked_output
 
@@ -163,7 +160,7 @@ class BoundedEnvironment(SandboxedEnvironment):
             __self.check_size(sum(__self.text_size(p) for p in args[0]) + len(owner) * len(args[0]),
                               "the joined text")
         elif isinstance(owner, str) and name == "replace" and len(args) >= 2:
-            __self._check_replace(owner, args[0], args[1], args[2] if len(args) > 2 else -1)
+            __self.check_replace(owner, args[0], args[1], args[2] if len(args) > 2 else -1)
         elif isinstance(owner, list) and name == "extend" and args:
             args = (list(args[0]),)
             __self.check_size(len(owner) + len(args[0]), "the list")
@@ -182,68 +179,10 @@ class BoundedEnvironment(SandboxedEnvironment):
             return wrapped(*args, **kwargs)
         return measured_format
 
-    def _check_replace(self, text, old, new, count) -> None:
+    def check_replace(self, text, old, new, count) -> None:
         if not all(isinstance(v, str) for v in (text, old, new)) or len(new) <= len(old):
             return
         hits = text.count(old) if old else len(text) + 1
         if isinstance(count, int) and count >= 0:
             hits = min(hits, count)
         self.check_size(len(text) + hits * (len(new) - len(old)), "the replaced text")
-
-    # -- filters ---------------------------------------------------------------------------------------------
-    def _guarded_filter(self, name: str, func):
-        lead = 0 if _PassArg.from_obj(func) is None else 1  # context/environment Jinja passes first
-        check = _FILTER_CHECKS.get(name)
-        widths = name in WIDTH_FILTERS
-        signature = inspect.signature(func) if check else None
-
-        @wraps(func)
-        def guarded(*args, **kwargs):
-            if len(args) > lead and isinstance(args[lead], CONTAINERS):
-                self.check_size(self.text_size(args[lead]), f"the value given to {name}")
-            if widths:
-                self.check_numbers(args[lead + 1:], kwargs)
-            if check:
-                bound = signature.bind(*args, **kwargs)
-                bound.apply_defaults()
-                check(self, bound.arguments)
-                args, kwargs = bound.args, bound.kwargs
-            return func(*args, **kwargs)
-        return guarded
-
-
-def _check_join_filter(env: BoundedEnvironment, arguments: dict) -> None:
-    items = arguments["value"] = list(arguments["value"])
-    separator = arguments.get("d") or ""
-    env.check_size(sum(env.text_size(i) for i in items) + len(separator) * len(items), "the joined text")
-
-
-def _check_replace_filter(env: BoundedEnvironment, arguments: dict) -> None:
-    count = arguments.get("count")
-    env._check_replace(str(arguments["s"]), str(arguments["old"]), str(arguments["new"]),
-                       -1 if count is None else count)
-
-
-def _check_indent_filter(env: BoundedEnvironment, arguments: dict) -> None:
-    text, width = str(arguments["s"]), arguments["width"]
-    pad = width if isinstance(width, int) else len(str(width))
-    env.check_size(len(text) + (text.count("\n") + 1) * max(pad, 0), "the indented text")
-
-
-def _check_wordwrap_filter(env: BoundedEnvironment, arguments: dict) -> None:
-    text, wrap = str(arguments["s"]), arguments.get("wrapstring") or "\n"
-    env.check_size(len(text) + (len(text) + 1) * len(wrap), "the wrapped text")  # at most a break per character
-
-
-def _check_format_filter(env: BoundedEnvironment, arguments: dict) -> None:
-    env.check_format(str(arguments["value"]), [*arguments.get("args", ()), *arguments.get("kwargs", {}).values()],
-                     "%")
-
-
-def _check_sum_filter(env: BoundedEnvironment, arguments: dict) -> None:
-    if not isinstance(arguments.get("start", 0), (int, float)):
-        raise TemplateLimitExceeded(OUTPUT_SIZE, "sum() only adds numbers in templates (lists grow quadratically)")
-
-
-_FILTER_CHECKS = {"join": _check_join_filter, "replace": _check_replace_filter, "indent": _check_indent_filter,
-                  "wordwrap": _check_wordwrap_filter, "format": _check_format_filter, "sum": _check_sum_filter}

@@ -27,6 +27,9 @@ class RenderPool:
     async def run(self, job: Callable[..., T], /, *args) -> T:
         return await asyncio.wrap_future(self._executor.submit(self._bounded, job, args))
 
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
     def _bounded(self, job: Callable[..., T], args: tuple) -> T:
         with self._lock:
             self.running += 1
