@@ -57,6 +57,7 @@ async def test_unsigned_forged_stale_and_replayed_callbacks_change_nothing(api, 
         "stale": signed_headers(secret, body, now - campaigns_settings.webhook_tolerance_seconds - 5),
         "from the future": signed_headers(secret, body, now + 120),
         "not a number": {**signed_headers(secret, body), TIMESTAMP_HEADER: "yesterday"},
+        "not ASCII digits": {**signed_headers(secret, body), TIMESTAMP_HEADER: "1²".encode("latin-1")},
     }
     for case, headers in refused.items():
         answer = await campaigns_api.post(PATH, content=body, headers=headers)

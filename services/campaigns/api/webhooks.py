@@ -12,6 +12,7 @@ from services.campaigns.api.deps import DepsDep
 from services.campaigns.domain.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, TWILIO_SIGNATURE_HEADER
 from services.campaigns.domain.tracking import EMAIL_STATUS_PATH, SMS_INBOUND_PATH, SMS_STATUS_PATH
 from services.campaigns.handlers import webhooks
+from services.campaigns.handlers.deps import Deps
 from shared.errors import AppError, MalformedRequest
 from shared.web import ErrorEnvelope
 
@@ -75,7 +76,7 @@ def _form(body: bytes) -> list[tuple[str, str]]:
         raise MalformedRequest("the body must be form-encoded UTF-8 (application/x-www-form-urlencoded)") from exc
 
 
-def _called_url(request: Request, deps) -> str:
+def _called_url(request: Request, deps: Deps) -> str:
     """The public URL the provider called: public_url and the path and query it reached us with."""
     raw_path = request.scope.get("raw_path") or request.url.path.encode()
     return deps.links.called(raw_path.decode("latin-1"), request.scope.get("query_string", b"").decode("latin-1"))

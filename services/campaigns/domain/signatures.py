@@ -36,7 +36,8 @@ def verify_v1(secret: str, timestamp: str | None, header: str | None, body: byte
               tolerance: float) -> str:
     """Checks X-Webhook-Timestamp and X-Webhook-Signature over the raw body; returns the signature that matched
     (the key that recognises a replay). The header may carry several `v1=` values (while a secret is rotated)."""
-    if not timestamp or not timestamp.isdigit() or len(timestamp) > 12:
+    # isascii: str.isdigit() also takes "²", which int() refuses.
+    if not timestamp or not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
         raise Unauthenticated(f"{TIMESTAMP_HEADER} must be the signing time in Unix seconds", field=TIMESTAMP_HEADER)
     if not header:
         raise Unauthenticated(f"the callback is not signed ({SIGNATURE_HEADER} missing)", field=SIGNATURE_HEADER)

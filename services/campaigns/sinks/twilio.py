@@ -96,8 +96,11 @@ class FakeTwilio:
             params["ErrorCode"] = "30003"  # Twilio: unreachable destination handset
         answer = None
         for attempt in range(6):
-            answer = (await self.post_signed(sms["statusCallback"], params)).status_code
-            if answer < 300 or answer in _FINAL:
+            try:
+                answer = (await self.post_signed(sms["statusCallback"], params)).status_code
+            except httpx.HTTPError:  # unreachable or no answer: tried again, like an answer that isn't 2xx
+                answer = None
+            if answer is not None and (answer < 300 or answer in _FINAL):
                 return answer
             await asyncio.sleep(0.1 * 2 ** attempt)
         return answer
