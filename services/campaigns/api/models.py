@@ -5,6 +5,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.campaigns.domain import rendering
+from services.campaigns.domain.template_limits import RenderFailed
 from services.campaigns.domain.messages import metrics
 
 T = TypeVar("T")
@@ -52,12 +53,23 @@ class CampaignPublic(PublicModel):
     @classmethod
     def from_doc(cls, doc: dict) -> "CampaignPublic":
         figures = metrics(doc.get("counts") or {})
-        sms = rendering.sms_info(rendering.render(doc["content"], rendering.SAMPLE)) if doc["type"] == "sms" else None
+        sms = _sample_sms(doc)
         return cls(id=doc["_id"], **{k: doc.get(k) for k in (
             "name", "type", "subject", "content", "htmlContent", "targetSegment", "templateId", "scheduledDate",
             "sentDate", "startedAt", "status", "error", "createdAt", "updatedAt")},
             targetCustomers=doc.get("targetCustomers") or [], openRate=figures["openRate"],
             clickRate=figures["clickRate"], deliveryRate=figures["deliveryRate"], sms=sms)
+
+
+def _sample_sms(doc: dict) -> dict | None:
+    """Length and segments for a sample customer; None when the content can't render (a template saved before the
+    render limits existed that is over one now) rather than a 500 on every read of it."""
+    if doc["type"] != "sms":
+        return None
+    try:
+        return rendering.sms_info(rendering.render_field(doc["content"], "content", rendering.SAMPLE))
+    except RenderFailed:
+        return None
 
 
 class TemplatePublic(PublicModel):
@@ -74,7 +86,7 @@ class TemplatePublic(PublicModel):
 
     @classmethod
     def from_doc(cls, doc: dict) -> "TemplatePublic":
-        sms = rendering.sms_info(rendering.render(doc["content"], rendering.SAMPLE)) if doc["type"] == "sms" else None
+        sms = _sample_sms(doc)
         return cls(id=doc["_id"], sms=sms, **{k: doc.get(k) for k in (
             "name", "type", "subject", "content", "htmlContent", "description", "createdAt", "updatedAt")})
 
