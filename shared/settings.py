@@ -31,12 +31,12 @@ class ServiceSettings(BaseSettings):
     outbox_batch_size: int = Field(200, ge=1)
     publish_timeout_seconds: float = Field(5.0, gt=0)
     transaction_attempts: int = Field(8, ge=1)
+    event_retention_days: float = Field(7.0, ge=1 / 24, description="sent outbox records and processed-event markers "
+                                        "are deleted this long after (TTL); keep it far above any redelivery delay")
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
     log_json: bool = True
-    event_retention_days: float = Field(7.0, ge=1 / 24, description="sent outbox records and processed-event markers "
-                                        "are deleted this long after (TTL); keep it far above any redelivery delay")
     currency: str = "USD"
     internal_token: SecretStr = Field(SecretStr("dev-internal-token-change-me"), min_length=16,
                                       description="shared secret the gateway and the services send each other")
