@@ -27,6 +27,7 @@ from gateway.context import Clients, Context
 from gateway.http_errors import CodedErrorsView
 from gateway.loaders import Loaders
 from gateway.metrics import HttpMetrics
+from gateway.public_links import public_link_routes
 from gateway.schema import build_schema
 from gateway.settings import GatewaySettings
 from shared.internal_auth import INTERNAL_TOKEN_HEADER
@@ -100,8 +101,9 @@ def create_app(settings: GatewaySettings, *, mounts: dict[str, httpx.AsyncBaseTr
         except PyMongoError as exc:  # bearer tokens still work; API keys fail cleanly until the database is back
             log.warning("API key store unreachable at start", extra={"error": str(exc)[:200]})
         async with httpx.AsyncClient(timeout=settings.http_timeout_seconds, limits=limits, mounts=mounts,
-                                     headers={INTERNAL_TOKEN_HEADER: internal_token}) as http:
-            state.update(http=http, api_keys=api_keys, audit=audit,
+                                     headers={INTERNAL_TOKEN_HEADER: internal_token}) as http, \
+                httpx.AsyncClient(timeout=settings.http_timeout_seconds, mounts=mounts) as public_http:
+            state.update(http=http, public_http=public_http, api_keys=api_keys, audit=audit,
                          authenticator=Authenticator(dev_token_secret, api_keys, oidc))
             if settings.live_updates:
                 state["live"] = app.state.live = live = LiveFeed(settings.amqp_url, settings.events_exchange)
@@ -139,7 +141,8 @@ def create_app(settings: GatewaySettings, *, mounts: dict[str, httpx.AsyncBaseTr
         return metrics_response()
 
     routes = [Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),
-              Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics)]
+              Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics),
+              *public_link_routes(settings.campaigns_url, state)]
     middleware = [Middleware(HttpMetrics)]
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],

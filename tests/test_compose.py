@@ -156,9 +156,10 @@ def test_campaigns_delivers_through_the_sinks_and_they_call_it_back(services):
     assert (sms.scheme, sms.hostname, str(sms.port)) == ("http", "sinks", sinks["SINK_HTTP_PORT"])
     assert campaigns["WEBHOOK_SECRET"] == sinks["SINK_WEBHOOK_SECRET"], "the sinks' callbacks would be refused"
     assert campaigns["TWILIO_AUTH_TOKEN"] == sinks["SINK_AUTH_TOKEN"], "the sinks would refuse campaigns' SMS"
-    # SMS status callbacks go to PUBLIC_URL, so the sinks container must be able to reach it.
-    public = urlparse(campaigns["PUBLIC_URL"])
-    assert (public.hostname, public.port) == ("campaigns", SERVICES["campaigns"][1])
+    # SMS status callbacks go to PUBLIC_URL, so the sinks container must be able to reach it by default: the
+    # gateway, which passes the public paths on to campaigns.
+    public = urlparse(campaigns["PUBLIC_URL"].removeprefix("${PUBLIC_URL:-").removesuffix("}"))
+    assert (public.hostname, public.port) == ("gateway", GATEWAY_PORT)
     customers = urlparse(campaigns["CUSTOMERS_URL"])
     assert (customers.hostname, customers.port) == ("customers", SERVICES["customers"][1])
 

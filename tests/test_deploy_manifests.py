@@ -135,3 +135,15 @@ def test_services_route_to_their_deployments_and_only_the_ingress_reaches_them()
     assert {n: s["spec"]["ports"][0]["port"] for n, s in services.items()} == PROCESSES
     assert all(s["spec"].get("type", "ClusterIP") == "ClusterIP" for s in services.values())
     assert _config()["LOYALTY_URL"] == "http://loyalty:8002"
+
+
+def test_staff_sign_in_through_an_identity_provider_the_gateway_accepts():
+    """Production has no development tokens: the gateway's OIDC settings must be complete and valid as shipped."""
+    from gateway.settings import GatewaySettings
+
+    oidc = {name.lower(): value for name, value in _literal_env(_containers()["gateway"]).items()
+            if name.startswith("OIDC_")}
+    settings = GatewaySettings(environment="production", **oidc)
+    assert settings.oidc_issuer.startswith("https://") and settings.oidc_audience
+    assert set(settings.oidc_role_map.values()) == {"admin", "marketer", "support", "viewer"}
+    assert not settings.dev_tokens_enabled
