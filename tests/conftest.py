@@ -223,11 +223,13 @@ async def gateway_http(gateway_settings, customers_transport, loyalty_transport,
 
 @pytest.fixture
 def graphql_as(gateway_http, gateway_settings):
-    """graphql_as(Role.support)(query, **variables): the JSON result of an operation run with that role's token."""
+    """graphql_as(Role.support)(query, **variables): the JSON result of an operation run with that role's token;
+    graphql_as(role, "ana@shop", {"user-agent": ...}) signs in as that subject and sends those headers too."""
     from gateway.auth.tokens import issue_token
 
-    def as_role(role) -> Callable[..., Awaitable[dict]]:
-        headers = {"authorization": f"Bearer {issue_token(gateway_settings.jwt_secret.get_secret_value(), f'test-{role.value}', role)}"}
+    def as_role(role, subject: str | None = None, extra_headers: dict | None = None) -> Callable[..., Awaitable[dict]]:
+        token = issue_token(gateway_settings.jwt_secret.get_secret_value(), subject or f"test-{role.value}", role)
+        headers = {"authorization": f"Bearer {token}", **(extra_headers or {})}
 
         async def run(query: str, **variables) -> dict:
             response = await gateway_http.post("/graphql", json={"query": query, "variables": variables},

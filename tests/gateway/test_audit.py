@@ -6,7 +6,6 @@ import pytest
 
 from gateway.audit.records import REDACTED, safe_input, target_ids
 from gateway.auth.roles import Role
-from gateway.auth.tokens import issue_token
 from tests.conftest import eventually
 from tests.gateway.test_customers_graph import CREATE, customer_input
 from tests.loyalty.support import consuming
@@ -21,19 +20,11 @@ STAFF = "ana@joantees.example"
 
 
 @pytest.fixture
-def graphql_as_staff(gateway_http, gateway_settings):
-    """graphql_as_staff(subject, role)(query, **variables), with a user agent and request id of its own."""
+def graphql_as_staff(graphql_as):
+    """graphql_as_staff(subject, role)(query, **variables): signed in as that person, from a user agent of its own
+    and with the request id `req-audit-1`."""
     def as_staff(subject: str, role: Role):
-        token = issue_token(gateway_settings.jwt_secret.get_secret_value(), subject, role)
-
-        async def run(query: str, request_id: str | None = None, **variables) -> dict:
-            headers = {"authorization": f"Bearer {token}", "user-agent": "audit-test/1.0",
-                       **({"x-request-id": request_id} if request_id else {})}
-            response = await gateway_http.post("/graphql", json={"query": query, "variables": variables},
-                                               headers=headers)
-            assert response.status_code == 200, response.text
-            return response.json()
-        return run
+        return graphql_as(role, subject, {"user-agent": "audit-test/1.0", "x-request-id": "req-audit-1"})
     return as_staff
 
 
@@ -51,7 +42,7 @@ async def _customer(graphql, customers_app, loyalty_app, loyalty_api) -> str:
 async def test_a_manual_credit_names_the_staff_member_in_the_audit_log_the_ledger_and_the_timeline(
         graphql, graphql_as_staff, customers_app, loyalty_app, loyalty_api):
     customer_id = await _customer(graphql, customers_app, loyalty_app, loyalty_api)
-    credited = await graphql_as_staff(STAFF, Role.support)(ADD, request_id="req-audit-1", id=customer_id)
+    credited = await graphql_as_staff(STAFF, Role.support)(ADD, id=customer_id)
     assert credited["data"]["addLoyaltyPoints"]["points"] == 100
 
     log = (await graphql(AUDIT, filter={"actor": STAFF}))["data"]["auditLog"]

@@ -19,7 +19,7 @@ from gateway.auth.oidc import OidcConfig, OidcVerifier
 from gateway.auth.roles import Role
 from gateway.auth.tokens import issue_token
 from gateway.settings import GatewaySettings
-from tests.gateway.oidc_provider import AUDIENCE, FakeIdentityProvider
+from tests.gateway.oidc_provider import AUDIENCE
 
 ROLE_MAP = {"shop-admins": Role.admin, "marketing": Role.marketer, "support": Role.support, "readers": Role.viewer}
 CACHE_SECONDS, REFETCH_SECONDS = 300.0, 30.0
@@ -34,13 +34,6 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
-
-
-@pytest.fixture
-def provider():
-    provider = FakeIdentityProvider()
-    yield provider
-    provider.stop()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 from gateway.auth.roles import Role
 from gateway.auth.tokens import issue_token
-from tests.gateway.oidc_provider import AUDIENCE, FakeIdentityProvider
+from tests.gateway.oidc_provider import AUDIENCE
 from tests.gateway.test_oidc import _alg_none, _hmac_with_the_public_key
 
 READ_SEGMENTS = "{ segments(first: 5) { totalCount } }"
@@ -15,13 +15,6 @@ DELETE_CUSTOMER = 'mutation { deleteCustomer(id: "missing-id") { deleted } }'
 CREATE_SEGMENT = 'mutation { createSegment(input: {name: "Big spenders", query: "total_spent >= 500"}) { slug } }'
 AUDIT = "{ auditLog(first: 5, filter: {operation: \"createSegment\"}) { edges { node { outcome " \
         "actor { subject role name email via } } } } }"
-
-
-@pytest.fixture
-def provider():
-    provider = FakeIdentityProvider()
-    yield provider
-    provider.stop()
 
 
 @pytest.fixture
