@@ -150,3 +150,18 @@ def test_target_ids_come_from_arguments_at_any_depth_and_from_the_result():
     assert target_ids({"segmentId": "s1", "input": {"campaignId": "c1", "action": "target_campaign"}},
                       {"id": "job-1", "segmentId": "s1"}) == ["s1", "c1", "job-1"]
     assert target_ids({"input": {"email": "new@example.com"}}, {"id": "cust-9"}) == ["cust-9"]
+
+
+async def test_a_status_change_names_the_staff_member_on_the_timeline(graphql, graphql_as_staff):
+    customer_id = (await graphql(CREATE, input=customer_input(email="paused@example.com")))["data"][
+        "createCustomer"]["id"]
+    changed = await graphql_as_staff(STAFF, Role.support)(
+        'mutation($id: ID!) { updateCustomer(id: $id, input: {status: suspended}) { status } }', id=customer_id)
+    assert changed["data"]["updateCustomer"]["status"] == "suspended"
+    timeline = await graphql("""query($id: ID!) { customer(id: $id) { activity(first: 10) { edges { node {
+        type data actor { subject role } } } } } }""", id=customer_id)
+    entries = [e["node"] for e in timeline["data"]["customer"]["activity"]["edges"]]
+    [change] = [e for e in entries if e["type"] == "profile.updated"]
+    assert "status" in change["data"]["fields"] and change["actor"] == {"subject": STAFF, "role": "support"}
+    created = [e for e in entries if e["type"] != "profile.updated"]
+    assert all(e["actor"]["subject"] == "test-admin" for e in created), created  # made by the admin's request
