@@ -69,6 +69,9 @@ class OrderItemData(Event):
 
 
 class OrderPlaced(Event):
+    """A storefront's order, published to the customers service (which records it: then order.recorded and, when
+    paid, order.paid follow). The customers service itself never publishes it (docs/purchase-path.md)."""
+
     TYPE = "order.placed"
     order_id: str = Field(alias="orderId")
     customer_id: str = Field(alias="customerId")
@@ -79,7 +82,60 @@ class OrderPlaced(Event):
     placed_at: datetime = Field(alias="placedAt")
 
 
+class OrderRecorded(Event):
+    """The customers service recorded an order (from its API, a bulk import or a storefront's order.placed), in any
+    status. Informational: nothing is earned from it; loyalty earns from order.paid."""
+
+    TYPE = "order.recorded"
+    order_id: str = Field(alias="orderId")
+    customer_id: str = Field(alias="customerId")
+    items: list[OrderItemData]
+    total_minor: int = Field(alias="totalMinor")
+    currency: str
+    status: str
+    placed_at: datetime = Field(alias="placedAt")
+    source: str = "api"  # api | bulk | the storefront's envelope source
+
+
+class OrderPaid(Event):
+    """An order became paid: recorded as paid, shipped or delivered, or moved there from pending. Published once
+    per order. Points are earned on this event only (points follow payment)."""
+
+    TYPE = "order.paid"
+    order_id: str = Field(alias="orderId")
+    customer_id: str = Field(alias="customerId")
+    items: list[OrderItemData]
+    total_minor: int = Field(alias="totalMinor")  # what was paid: the order's total at payment
+    currency: str
+    placed_at: datetime = Field(alias="placedAt")
+    paid_at: datetime = Field(alias="paidAt")
+
+
+class ReturnedItemData(Event):
+    sku: str
+    quantity: int
+    amount_minor: int = Field(alias="amountMinor")  # quantity x the item's unit price
+
+
+class OrderItemsReturned(Event):
+    """Some items of an order were returned or refunded (a fashion order is often partly sent back). The order, the
+    customer's totals and the points earned for exactly these items are adjusted; the rest of the order stands."""
+
+    TYPE = "order.items.returned"
+    return_id: str = Field(alias="returnId")  # one return; the same id is applied once
+    order_id: str = Field(alias="orderId")
+    customer_id: str = Field(alias="customerId")
+    items: list[ReturnedItemData]
+    amount_minor: int = Field(alias="amountMinor")  # the sum of the items' amounts
+    order_total_minor: int = Field(alias="orderTotalMinor")  # the order's full total, before any return
+    reason: str  # e.g. "too small", "changed mind"
+    returned_at: datetime = Field(alias="returnedAt")
+
+
 class OrderRefunded(Event):
+    """A whole order was refunded or cancelled: what it earned is taken back (what earlier item returns took
+    back is not taken twice)."""
+
     TYPE = "order.refunded"
     order_id: str = Field(alias="orderId")
     customer_id: str = Field(alias="customerId")
