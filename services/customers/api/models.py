@@ -62,6 +62,21 @@ class OrderItemPublic(PublicModel):
     line_total: float = Field(alias="lineTotal")
     size: str | None = None
     color: str | None = None
+    returned_quantity: int = Field(0, alias="returnedQuantity")
+
+
+class ReturnedItemPublic(PublicModel):
+    sku: str
+    quantity: int
+    amount: float
+
+
+class OrderReturnPublic(PublicModel):
+    id: str
+    items: list[ReturnedItemPublic]
+    amount: float
+    reason: str
+    returned_at: datetime = Field(alias="returnedAt")
 
 
 class OrderPublic(PublicModel):
@@ -70,8 +85,11 @@ class OrderPublic(PublicModel):
     status: str
     items: list[OrderItemPublic]
     total: float
+    returned_amount: float = Field(0, alias="returnedAmount", description="what item returns took back")
+    returns: list[OrderReturnPublic] = []
     currency: str
     placed_at: datetime = Field(alias="placedAt")
+    paid_at: datetime | None = Field(None, alias="paidAt")
     updated_at: datetime = Field(alias="updatedAt")
 
     @classmethod
@@ -79,10 +97,32 @@ class OrderPublic(PublicModel):
         items = [OrderItemPublic(sku=i["sku"], name=i["name"], quantity=i["quantity"],
                                  unitPrice=to_units(i["unitPriceMinor"]),
                                  lineTotal=to_units(i["unitPriceMinor"] * i["quantity"]),
-                                 size=i.get("size"), color=i.get("color")) for i in doc["items"]]
+                                 size=i.get("size"), color=i.get("color"),
+                                 returnedQuantity=i.get("returnedQuantity", 0)) for i in doc["items"]]
+        returns = [OrderReturnPublic(id=r["id"], amount=to_units(r["amountMinor"]), reason=r["reason"],
+                                     returnedAt=r["returnedAt"],
+                                     items=[ReturnedItemPublic(sku=i["sku"], quantity=i["quantity"],
+                                                               amount=to_units(i["amountMinor"])) for i in r["items"]])
+                   for r in doc.get("returns", [])]
         return cls(id=doc["_id"], customerId=doc["customerId"], status=doc["status"], items=items,
-                   total=to_units(doc["totalMinor"]), currency=currency, placedAt=doc["placedAt"],
+                   total=to_units(doc["totalMinor"]), returnedAmount=to_units(doc.get("returnedMinor", 0)),
+                   returns=returns, currency=currency, placedAt=doc["placedAt"], paidAt=doc.get("paidAt"),
                    updatedAt=doc["updatedAt"])
+
+
+class RowError(PublicModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class BulkOrderResult(PublicModel):
+    index: int
+    ok: bool
+    order_id: str | None = Field(None, alias="orderId")
+    status: str | None = Field(None, description="the order's status (ok rows)")
+    recorded: bool | None = Field(None, description="false: this order id was already recorded for the customer")
+    error: RowError | None = None
 
 
 class ActivityPublic(PublicModel):

@@ -2,12 +2,13 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
 
 from services.customers.api.deps import correlation_id, get_deps
-from services.customers.api.models import OrderPublic, Page
-from services.customers.domain.orders import OrderCreate, OrderStatusChange
+from services.customers.api.models import BulkOrderResult, OrderPublic, Page
+from services.customers.domain.orders import MAX_BULK_ORDERS, OrderCreate, OrderStatusChange, ReturnCreate
 from services.customers.domain.queries import MAX_PAGE
-from services.customers.handlers import orders, profiles
+from services.customers.handlers import bulk_orders, orders, profiles, returns
 from services.customers.handlers.deps import Deps
 
 router = APIRouter(tags=["orders"])
@@ -40,6 +41,30 @@ async def change_order_status(customer_id: str, order_id: str, body: OrderStatus
                               correlation: Annotated[str | None, Depends(correlation_id)]) -> OrderPublic:
     updated = await orders.change_order_status(deps, customer_id, order_id, body, correlation)
     return OrderPublic.from_doc(updated, deps.settings.currency)
+
+
+@router.post("/customers/{customer_id}/orders/{order_id}/returns", response_model=OrderPublic, status_code=201)
+async def return_order_items(customer_id: str, order_id: str, body: ReturnCreate, deps: DepsDep,
+                             correlation: Annotated[str | None, Depends(correlation_id)]) -> OrderPublic:
+    """Some items of a paid order come back, with a reason; answers the order as it is after the return."""
+    updated = await returns.return_items(deps, customer_id, order_id, body, correlation)
+    return OrderPublic.from_doc(updated, deps.settings.currency)
+
+
+class BulkOrders(BaseModel):
+    # Rows are checked one by one in the handler, so a bad row gets its own result instead of failing the request.
+    orders: list[dict] = Field(min_length=1, max_length=MAX_BULK_ORDERS)
+
+
+class BulkOrdersAnswer(BaseModel):
+    results: list[BulkOrderResult]
+
+
+@router.post("/orders/batch", response_model=BulkOrdersAnswer)
+async def record_orders(body: BulkOrders, deps: DepsDep,
+                        correlation: Annotated[str | None, Depends(correlation_id)]) -> dict:
+    """Up to 500 orders of any customers; one result per row, in order: a bad row stops no other."""
+    return {"results": await bulk_orders.record_bulk(deps, body.orders, correlation)}
 
 
 @router.get("/orders", response_model=dict[str, Page[OrderPublic]])

@@ -1,84 +1,68 @@
-"""Purchase history: record orders (from the API or a storefront's order.placed) and move their status."""
-import uuid
+"""Purchase history: record orders (from the API or a storefront's order.placed) and move their status.
+
+The customers service owns orders (docs/purchase-path.md): it publishes order.recorded for every order, order.paid
+once per order, order.refunded and order.status.changed, and never order.placed (only storefronts publish that)."""
 from datetime import datetime
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.customers.domain import activity
 from services.customers.domain.orders import (
-    OrderCreate, OrderStatusChange, can_move, item_documents, order_total_minor, stops_counting,
+    RECORDABLE, OrderCreate, OrderStatusChange, can_move, is_paid, order_total_minor, remaining_minor, stops_counting,
 )
-from services.customers.handlers.deps import Deps, utcnow
-from services.customers.handlers.segment_membership import refresh_membership
-from services.customers.store.orders import OrderAlreadyRecorded
 from services.customers.handlers.activity_log import record_activity
+from services.customers.handlers.deps import Deps, utcnow
+from services.customers.handlers.order_batch import (
+    NewOrder, in_transaction, order_document, paid_event, paid_when_recorded, record_orders,
+)
+from services.customers.handlers.segment_membership import refresh_membership
 from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.events import contracts
 from shared.events.envelope import Envelope
-from shared.money import to_units
-
-
-def _placed_event(order: dict, currency: str) -> contracts.OrderPlaced:
-    return contracts.OrderPlaced(
-        orderId=order["_id"], customerId=order["customerId"], items=order["items"],
-        totalMinor=order["totalMinor"], currency=currency, status=order["status"], placedAt=order["placedAt"])
-
-
-async def _apply_new_order(deps: Deps, order: dict, session: AsyncClientSession) -> None:
-    """Stores the order and counts it toward the customer's totals, in the caller's transaction."""
-    now = utcnow()
-    await deps.orders.insert(order, session)
-    if not await deps.customers.add_order(order["customerId"], order["totalMinor"], order["placedAt"], now, session):
-        raise NotFound(f"customer {order['customerId']} not found", field="customerId")
-    await refresh_membership(deps, order["customerId"], session)
-    summary = f"Order {order['_id']} placed: {to_units(order['totalMinor']):.2f} {deps.settings.currency}"
-    await record_activity(deps, activity.entry(order["customerId"], "order.placed", summary, order["placedAt"],
-                                           {"orderId": order["_id"], "total": to_units(order["totalMinor"])}),
-                            session)
 
 
 async def record_order(deps: Deps, customer_id: str, body: OrderCreate, correlation_id: str | None = None) -> dict:
-    if body.currency and body.currency.upper() != deps.settings.currency:
-        raise ValidationFailed(f"orders are recorded in {deps.settings.currency}", field="currency")
-    now = utcnow()
-    items = item_documents(body.items)
-    order = {"_id": body.id or str(uuid.uuid4()), "customerId": customer_id, "items": items,
-             "totalMinor": order_total_minor(items), "status": body.status,
-             "placedAt": body.placed_at or now, "createdAt": now, "updatedAt": now}
+    order = order_document(deps, customer_id, body, utcnow())
 
-    async def work(session: AsyncClientSession) -> dict:
-        existing = await deps.orders.get(order["_id"], session)
-        if existing is not None:
-            return existing
-        await _apply_new_order(deps, order, session)
-        await deps.runtime.outbox.add(session, _placed_event(order, deps.settings.currency),
-                                      correlation_id=correlation_id)
-        return order
+    async def work(session: AsyncClientSession):
+        [result] = await record_orders(deps, [NewOrder(order, "api", correlation_id)], session, strict=True)
+        return result
 
-    try:
-        recorded = await deps.runtime.transaction(work)
-    except OrderAlreadyRecorded:
-        # The same order id arrived concurrently and the other request won; it is recorded once.
-        recorded = await deps.orders.get(order["_id"])
-    if recorded["customerId"] != customer_id:
-        raise Conflict(f"order {order['_id']} belongs to another customer", field="id")
-    return recorded
+    result = await in_transaction(deps, work)
+    if result.error:
+        raise result.error
+    return result.order
 
 
-async def on_order_placed(deps: Deps, event: contracts.OrderPlaced, envelope: Envelope,
-                          session: AsyncClientSession) -> None:
-    """A storefront's order.placed ends like POST /customers/:id/orders; our own is already recorded."""
-    if envelope.source == deps.settings.service_name:
-        return
+def _storefront_order(deps: Deps, event: contracts.OrderPlaced, envelope: Envelope) -> NewOrder:
+    if event.status not in RECORDABLE:
+        raise ValidationFailed(f"an order is recorded as one of {', '.join(RECORDABLE)}", field="status")
     items = [item.model_dump(by_alias=True) for item in event.items]
     if order_total_minor(items) != event.total_minor:
         raise ValidationFailed("order total does not match its items", field="totalMinor")
     now = utcnow()
-    order = {"_id": event.order_id, "customerId": event.customer_id, "items": items, "totalMinor": event.total_minor,
-             "status": event.status, "placedAt": event.placed_at, "createdAt": now, "updatedAt": now,
-             "source": envelope.source}
-    if await deps.orders.get(event.order_id, session) is None:
-        await _apply_new_order(deps, order, session)
+    doc = paid_when_recorded({"_id": event.order_id, "customerId": event.customer_id, "items": items,
+                              "totalMinor": event.total_minor, "status": event.status, "placedAt": event.placed_at,
+                              "createdAt": now, "updatedAt": now, "source": envelope.source})
+    return NewOrder(doc, envelope.source, envelope.correlation_id or envelope.id)
+
+
+async def on_orders_placed(deps: Deps, placed: list[tuple[contracts.OrderPlaced, Envelope]],
+                           session: AsyncClientSession) -> None:
+    """A batch of storefront order.placed events, set-based: the same effect as on_order_placed for each in turn.
+    An unknown customer or a bad total fails the whole batch; the runtime then handles its events one by one, so
+    only that event is parked."""
+    # Our own order.placed can't come back (we no longer publish it); the guard stays for old events in a queue.
+    orders = [_storefront_order(deps, event, envelope) for event, envelope in placed
+              if envelope.source != deps.settings.service_name]
+    if orders:
+        await record_orders(deps, orders, session, strict=True)
+
+
+async def on_order_placed(deps: Deps, event: contracts.OrderPlaced, envelope: Envelope,
+                          session: AsyncClientSession) -> None:
+    """A storefront's order.placed ends like POST /customers/:id/orders."""
+    await on_orders_placed(deps, [(event, envelope)], session)
 
 
 async def change_order_status(deps: Deps, customer_id: str, order_id: str, body: OrderStatusChange,
@@ -95,10 +79,16 @@ async def change_order_status(deps: Deps, customer_id: str, order_id: str, body:
         if not can_move(current, target):
             raise Conflict(f"an order that is {current} cannot become {target}", field="status")
         now = utcnow()
-        updated = await deps.orders.set_status(order_id, current, target, {"updatedAt": now}, session)
+        changes: dict = {"updatedAt": now}
+        pays = is_paid(target) and not order.get("paidAt")  # pending -> paid; order.paid goes out once per order
+        if pays:
+            changes["paidAt"] = now
+        updated = await deps.orders.set_status(order_id, current, target, changes, session)
         if updated is None:
             raise Conflict("the order changed meanwhile; retry", field="status")
         await _status_effects(deps, updated, current, now, session, correlation_id)
+        if pays:
+            await deps.runtime.outbox.add(session, paid_event(deps, updated), correlation_id=correlation_id)
         return updated
 
     return await deps.runtime.transaction(work)
@@ -114,9 +104,11 @@ async def _status_effects(deps: Deps, order: dict, previous: str, now: datetime,
         orderId=order["_id"], customerId=order["customerId"], previousStatus=previous, status=target),
         correlation_id=correlation_id)
     if stops_counting(previous, target):
-        await deps.customers.remove_order(order["customerId"], order["totalMinor"], now, session)
+        # Earlier item returns already took their share out of totalSpent: only what remains goes now.
+        remaining = remaining_minor(order)
+        await deps.customers.remove_order(order["customerId"], remaining, now, session)
         await refresh_membership(deps, order["customerId"], session)
         # A cancelled order that had been placed is undone like a refund, so loyalty takes its points back.
         await deps.runtime.outbox.add(session, contracts.OrderRefunded(
-            orderId=order["_id"], customerId=order["customerId"], totalMinor=order["totalMinor"],
+            orderId=order["_id"], customerId=order["customerId"], totalMinor=remaining,
             refundedAt=now, reason=target), correlation_id=correlation_id)

@@ -18,6 +18,13 @@ class ActivityStore:
         await self.collection.insert_one({"_id": activity_id, **entry}, session=session)
         return activity_id
 
+    async def add_many(self, entries: list[dict], session: AsyncClientSession) -> list[str]:
+        """Several entries in one write; their ids in the same order."""
+        docs = [{"_id": str(uuid.uuid4()), **entry} for entry in entries]
+        if docs:
+            await self.collection.insert_many(docs, session=session)
+        return [doc["_id"] for doc in docs]
+
     async def page_for_customer(self, customer_id: str, limit: int, offset: int) -> tuple[list[dict], int]:
         query = {"customerId": customer_id}
         items = await self.collection.find(query).sort([("occurredAt", DESCENDING), ("_id", DESCENDING)]) \

@@ -1,7 +1,7 @@
 """CustomerStore: customer documents, their indexes, totals and loyalty read model."""
 from datetime import datetime
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -68,6 +68,31 @@ class CustomerStore:
             session=session,
         )
         return result.matched_count == 1
+
+    async def add_orders(self, totals: dict[str, tuple[int, int, datetime]], now: datetime,
+                         session: AsyncClientSession) -> None:
+        """Counts many orders in one write: customer id -> (spent in minor units, orders, latest placedAt)."""
+        if totals:
+            await self.collection.bulk_write([
+                UpdateOne({"_id": customer_id}, {"$inc": {"totalSpentMinor": spent, "totalOrders": orders},
+                                                 "$max": {"lastPurchaseDate": latest}, "$set": {"updatedAt": now}})
+                for customer_id, (spent, orders, latest) in totals.items()], ordered=False, session=session)
+
+    async def take_back(self, customer_id: str, amount_minor: int, now: datetime,
+                        session: AsyncClientSession) -> None:
+        """Returned items: the spend goes down, the order still counts."""
+        await self.collection.update_one(
+            {"_id": customer_id}, {"$inc": {"totalSpentMinor": -amount_minor}, "$set": {"updatedAt": now}},
+            session=session)
+
+    async def existing_ids(self, customer_ids: list[str], session: AsyncClientSession) -> set[str]:
+        docs = await self.collection.find({"_id": {"$in": customer_ids}}, projection={"_id": 1},
+                                          session=session).to_list()
+        return {d["_id"] for d in docs}
+
+    async def many(self, customer_ids: list[str], session: AsyncClientSession) -> dict[str, dict]:
+        docs = await self.collection.find({"_id": {"$in": customer_ids}}, session=session).to_list()
+        return {d["_id"]: d for d in docs}
 
     async def remove_order(self, customer_id: str, total_minor: int, now: datetime,
                            session: AsyncClientSession) -> None:

@@ -2,7 +2,7 @@
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 
 class OrderAlreadyRecorded(Exception):
@@ -22,6 +22,22 @@ class OrderStore:
         except DuplicateKeyError as exc:
             raise OrderAlreadyRecorded(doc["_id"]) from exc
 
+    async def insert_many(self, docs: list[dict], session: AsyncClientSession) -> None:
+        """Several new orders in one write (a batch of storefront orders, a bulk import)."""
+        if not docs:
+            return
+        try:
+            await self.collection.insert_many(docs, session=session)
+        except DuplicateKeyError as exc:
+            raise OrderAlreadyRecorded(", ".join(d["_id"] for d in docs)) from exc
+        except BulkWriteError as exc:
+            if all(error.get("code") == 11000 for error in exc.details.get("writeErrors", [])):
+                raise OrderAlreadyRecorded(", ".join(d["_id"] for d in docs)) from exc
+            raise
+
+    async def many(self, order_ids: list[str], session: AsyncClientSession) -> list[dict]:
+        return await self.collection.find({"_id": {"$in": order_ids}}, session=session).to_list()
+
     async def get(self, order_id: str, session: AsyncClientSession | None = None) -> dict | None:
         return await self.collection.find_one({"_id": order_id}, session=session)
 
@@ -30,6 +46,17 @@ class OrderStore:
         """Moves the status only if it is still `expected`, so two concurrent changes can't both apply."""
         return await self.collection.find_one_and_update(
             {"_id": order_id, "status": expected}, {"$set": {"status": target, **changes}},
+            return_document=ReturnDocument.AFTER, session=session)
+
+    async def add_return(self, order: dict, items: list[dict], record: dict, changes: dict,
+                         session: AsyncClientSession) -> dict | None:
+        """Applies a return only if the order is as it was read (status and what was returned), so two concurrent
+        returns can't both take the same item back."""
+        guard = {"_id": order["_id"], "status": order["status"],
+                 "returnedMinor": order.get("returnedMinor")}  # None matches an order with no return yet
+        return await self.collection.find_one_and_update(
+            guard, {"$set": {"items": items, **changes}, "$inc": {"returnedMinor": record["amountMinor"]},
+                    "$push": {"returns": record}},
             return_document=ReturnDocument.AFTER, session=session)
 
     async def page_for_customer(self, customer_id: str, limit: int, offset: int) -> tuple[list[dict], int]:
