@@ -1,4 +1,4 @@
-"""Segment membership from the customers service: the only thing campaigns asks it over HTTP."""
+"""What campaigns asks the customers service over HTTP: segment membership, and a customer it hasn't heard of."""
 from collections.abc import AsyncIterator
 from urllib.parse import quote
 
@@ -47,3 +47,31 @@ class SegmentMembers:
     async def check(self, segment: str) -> None:
         """Raises VALIDATION on targetSegment if the segment doesn't exist."""
         await self._get(segment, 0)
+
+
+class CustomerProfiles:
+    """GET /customers/{id}: the fallback for a customer whose customer.created hasn't reached campaigns yet."""
+
+    def __init__(self, http: httpx.AsyncClient, base_url: str, headers: dict[str, str]):
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+        self.headers = headers
+
+    async def get(self, customer_id: str) -> dict | None:
+        """The customer as the customers service shows it, or None if it has no such customer."""
+        # An id that can't be one path segment names no customer (and must not reach another route).
+        if not customer_id.strip() or "/" in customer_id or customer_id in (".", ".."):
+            return None
+        url = f"{self.base_url}/customers/{quote(customer_id, safe='')}"
+        try:
+            response = await self.http.get(url, headers=self.headers)
+        except httpx.HTTPError as exc:
+            raise Unavailable(f"customers service unreachable: {exc}") from exc
+        if response.status_code in (400, 404, 422):
+            return None
+        if response.status_code >= 500:
+            # Transient: a fan-out stops here and resumes when its lease runs out, rather than skip a real customer.
+            raise Unavailable(f"customers service answered {response.status_code} for customer {customer_id!r}")
+        if response.status_code >= 400:
+            raise AppError(f"customers service answered {response.status_code} for customer {customer_id!r}")
+        return response.json()

@@ -22,6 +22,9 @@ def skip_reason(recipient: dict | None, channel: str) -> str | None:
     """Why this customer must not get this campaign, or None if they may."""
     if recipient is None:
         return "unknown_customer"
+    if recipient.get("status") == "suspended":
+        # Blocked by staff: no marketing. Everything a campaign sends is marketing (test sends go to staff).
+        return "suspended"
     if (recipient.get("unsubscribed") or {}).get(channel):
         return "unsubscribed"
     if not recipient.get(f"{channel}OptIn"):

@@ -7,7 +7,7 @@ import httpx
 
 from shared.internal_auth import internal_headers
 
-from services.campaigns.clients.customers import SegmentMembers
+from services.campaigns.clients.customers import CustomerProfiles, SegmentMembers
 from services.campaigns.delivery.email import EmailSender
 from services.campaigns.delivery.ratelimit import RateLimiter
 from services.campaigns.delivery.sms import SmsSender
@@ -34,6 +34,7 @@ class Deps:
     recipients: RecipientStore
     fanouts: FanoutStore
     segments: SegmentMembers
+    profiles: CustomerProfiles
     email: EmailSender
     sms: SmsSender
     links: Links
@@ -52,7 +53,8 @@ class Deps:
         links = Links(settings.public_url, Tokens(settings.tracking_secret.get_secret_value()))
         return cls(settings, runtime, http, CampaignStore(db), TemplateStore(db), MessageStore(db),
                    RecipientStore(db), FanoutStore(db),
-                   SegmentMembers(http, settings.customers_url, internal_headers(settings)), EmailSender(settings),
+                   SegmentMembers(http, settings.customers_url, internal_headers(settings)),
+                   CustomerProfiles(http, settings.customers_url, internal_headers(settings)), EmailSender(settings),
                    SmsSender(settings, http, links), links,
                    RateLimiter(settings.send_rate_per_second), Background(), CallbackReceipts(db))
 

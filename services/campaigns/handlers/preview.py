@@ -9,6 +9,7 @@ from services.campaigns.domain import rendering
 from services.campaigns.domain.template_limits import RenderFailed
 from services.campaigns.handlers.compose import compose_email, render_parts
 from services.campaigns.handlers.deps import Deps
+from services.campaigns.handlers.recipients import recipients_for
 from services.campaigns.handlers.render_pool import off_loop
 from shared.errors import NotFound, Unavailable, ValidationFailed
 
@@ -16,7 +17,7 @@ from shared.errors import NotFound, Unavailable, ValidationFailed
 async def _recipient(deps: Deps, customer_id: str | None) -> dict:
     if customer_id is None:
         return rendering.SAMPLE
-    recipient = await deps.recipients.get(customer_id)
+    recipient = (await recipients_for(deps, [customer_id])).get(customer_id)  # just created is not 404
     if recipient is None:
         raise NotFound(f"customer {customer_id} not found", field="customerId")
     return recipient

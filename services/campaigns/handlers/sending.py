@@ -9,6 +9,7 @@ from services.campaigns.domain import campaigns as rules
 from services.campaigns.domain.messages import message_id, skip_reason
 from services.campaigns.handlers.campaigns import fanout_owner, get_campaign, lease
 from services.campaigns.handlers.deps import Deps, utcnow
+from services.campaigns.handlers.recipients import recipients_for
 from services.campaigns.store.counters import FANOUT_SHARD
 from shared.bus.publisher import PublishFailed
 from shared.errors import AppError, Conflict, Unavailable
@@ -94,7 +95,9 @@ async def _fan_out_chunk(deps: Deps, campaign: dict, customer_ids: list[str]) ->
     new_ids = [cid for cid in ids if keys[cid] not in existing]
     if not new_ids:
         return  # recorded by an earlier run; its batch record says whether it reached the broker
-    recipients = await deps.recipients.by_ids(new_ids)
+    # Who is chosen is decided here (and checked again at the claim): unknown, suspended, unsubscribed, opted out
+    # or without an address is a `skipped` message with its reason, counted in `targeted` and `skipped`.
+    recipients = await recipients_for(deps, new_ids)
     now = utcnow()
     docs = [_message_doc(campaign, cid, keys[cid], recipients.get(cid), now) for cid in new_ids]
     queued = [d["_id"] for d in docs if d["status"] == "queued"]

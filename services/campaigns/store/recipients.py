@@ -1,10 +1,16 @@
-"""RecipientStore: the read model of customers' contact details and opt-ins, kept from customer.* events."""
+"""RecipientStore: the read model of customers' contact details, status and opt-ins, kept from customer.* events
+(and from the customers service for an id no event has named yet).
+
+A deleted customer leaves a tombstone, `{_id, deleted: true, asOf}` and nothing else: an older snapshot arriving
+late can't bring them back, and the customers service is not asked about an id that is known to be gone."""
 from datetime import datetime
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.campaigns.store.slices import find_by_ids
+
+LIVE = {"deleted": {"$ne": True}}
 
 
 class RecipientStore:
@@ -29,14 +35,21 @@ class RecipientStore:
                                                   {"$set": {f"unsubscribed.{channel}": value}}, session=session)
         return result.matched_count == 1
 
-    async def delete(self, customer_id: str, session: AsyncClientSession) -> None:
-        await self.collection.delete_one({"_id": customer_id}, session=session)
+    async def mark_deleted(self, customer_id: str, as_of: datetime, session: AsyncClientSession) -> None:
+        """Contact details go, a tombstone stays. Messages and counters are not touched: history stays."""
+        await self.collection.replace_one({"_id": customer_id}, {"deleted": True, "asOf": as_of},
+                                          upsert=True, session=session)
 
     async def get(self, customer_id: str) -> dict | None:
-        return await self.collection.find_one({"_id": customer_id})
+        return await self.collection.find_one({"_id": customer_id, **LIVE})
 
     async def by_ids(self, ids: list[str]) -> dict[str, dict]:
-        return {d["_id"]: d for d in await find_by_ids(self.collection, ids)}
+        """The live customers among these ids (deleted ones and ids never heard of are absent)."""
+        return {d["_id"]: d for d in await find_by_ids(self.collection, ids, LIVE)}
+
+    async def known_ids(self, ids: list[str]) -> set[str]:
+        """The ids this read model has heard of, deleted ones included."""
+        return {d["_id"] for d in await find_by_ids(self.collection, ids, projection={"_id": 1})}
 
     async def by_phone(self, phone: str) -> list[dict]:
         return await self.collection.find({"phone": phone}).to_list()
