@@ -114,13 +114,24 @@ async def customers_app(customers_settings):
 @pytest.fixture
 def loyalty_settings(service_env, isolation):
     from services.loyalty.settings import LoyaltySettings
-    return LoyaltySettings(mongo_database=f"loyalty_{isolation}", **service_env)
+    # Nothing listens there: a customer lookup answers 503 unless the test runs the customers app (below).
+    return LoyaltySettings(mongo_database=f"loyalty_{isolation}", customers_url=f"http://127.0.0.1:{free_port()}",
+                           **service_env)
 
 
 @pytest.fixture
-async def loyalty_app(loyalty_settings):
+def loyalty_to_customers(request):
+    """Loyalty asks the customers service about ids it has not heard of: in a test that runs the customers app,
+    its lookups go to that app in-process (counted); otherwise None."""
+    if "customers_app" not in request.fixturenames:
+        return None
+    return CountingTransport(request.getfixturevalue("customers_app"))
+
+
+@pytest.fixture
+async def loyalty_app(loyalty_settings, loyalty_to_customers):
     from services.loyalty.app import create_app
-    async with running(create_app(loyalty_settings)) as app:
+    async with running(create_app(loyalty_settings, customers_transport=loyalty_to_customers)) as app:
         yield app
 
 

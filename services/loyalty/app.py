@@ -2,10 +2,12 @@
 import asyncio
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
 
 from services.loyalty import events
 from services.loyalty.api import jobs, members, programs
+from services.loyalty.clients.customers import CustomersClient
 from services.loyalty.handlers.deps import Deps
 from services.loyalty.handlers.programs import ensure_default_program
 from services.loyalty.handlers.scheduler import run_scheduler
@@ -14,9 +16,12 @@ from shared.runtime import ServiceRuntime
 from shared.service_app import create_service_app
 
 
-def create_app(settings: LoyaltySettings) -> FastAPI:
+def create_app(settings: LoyaltySettings, *, customers_transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+    """`customers_transport` lets tests route the customer lookups to an in-process customers app."""
+    customers = CustomersClient(settings, customers_transport)
+
     async def setup(runtime: ServiceRuntime):
-        deps = Deps.build(settings, runtime)
+        deps = Deps.build(settings, runtime, customers)
         await deps.ensure_indexes()
         await ensure_default_program(deps)
         return deps, events.subscriptions(deps)
@@ -36,6 +41,7 @@ def create_app(settings: LoyaltySettings) -> FastAPI:
                 if task:
                     task.cancel()
                     await asyncio.gather(task, return_exceptions=True)
+                await customers.aclose()
 
     app.router.lifespan_context = lifespan
     return app

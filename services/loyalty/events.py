@@ -1,21 +1,24 @@
 """What the loyalty service publishes and which events it consumes."""
-from services.loyalty.handlers import members, points, points_batch
+from services.loyalty.handlers import clawbacks, earning, members
 from services.loyalty.handlers.deps import Deps
 from shared.events import contracts
 from shared.runtime import EventHandler, bind_handlers
 
 PUBLISHES = [contracts.LoyaltyPointsChanged, contracts.LoyaltyTierChanged, contracts.LoyaltyRewardRedeemed]
 
+# Points follow payment: order.placed is the storefront's message to the customers service, not loyalty's.
 CONSUMES = {
-    contracts.OrderPlaced.TYPE: points.on_order_placed,
-    contracts.OrderRefunded.TYPE: points.on_order_refunded,
+    contracts.OrderPaid.TYPE: earning.on_order_paid,
+    contracts.OrderItemsReturned.TYPE: clawbacks.on_items_returned,
+    contracts.OrderRefunded.TYPE: clawbacks.on_order_refunded,
     contracts.CustomerCreated.TYPE: members.on_customer_created,
+    contracts.CustomerUpdated.TYPE: members.on_customer_updated,
     contracts.CustomerDeleted.TYPE: members.on_customer_deleted,
 }
 
 
 # Handlers for several events of one type in one transaction (same effect, fewer round trips).
-BATCHED = {contracts.OrderPlaced.TYPE: points_batch.on_orders_placed}
+BATCHED = {contracts.OrderPaid.TYPE: earning.on_orders_paid}
 
 
 def subscriptions(deps: Deps) -> dict[str, EventHandler]:

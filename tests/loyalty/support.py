@@ -37,6 +37,31 @@ def order_placed(customer_id: str, total_minor: int, order_id: str | None = None
         placedAt=datetime.now(timezone.utc))
 
 
+def order_paid(customer_id: str, total_minor: int, order_id: str | None = None,
+               placed_at: datetime | None = None) -> contracts.OrderPaid:
+    """What the customers service publishes when an order becomes paid (loyalty earns from it)."""
+    now = datetime.now(timezone.utc)
+    return contracts.OrderPaid(
+        orderId=order_id or str(uuid.uuid4()), customerId=customer_id, totalMinor=total_minor, currency="USD",
+        items=[{"sku": "X", "name": "X", "quantity": 1, "unitPriceMinor": total_minor}],
+        placedAt=placed_at or now, paidAt=now)
+
+
+def items_returned(order: contracts.OrderPaid, amount_minor: int, return_id: str | None = None,
+                   reason: str = "too small") -> contracts.OrderItemsReturned:
+    return contracts.OrderItemsReturned(
+        returnId=return_id or str(uuid.uuid4()), orderId=order.order_id, customerId=order.customer_id,
+        items=[{"sku": "X", "quantity": 1, "amountMinor": amount_minor}], amountMinor=amount_minor,
+        orderTotalMinor=order.total_minor, reason=reason, returnedAt=datetime.now(timezone.utc))
+
+
+async def set_status(app, customer_id: str, status: str) -> None:
+    """The customers service's customer.updated with a new status."""
+    await deliver(app, contracts.CustomerUpdated(
+        customerId=customer_id, firstName="Ada", lastName="Lovelace", email=f"{customer_id}@example.com",
+        status=status, emailOptIn=True, smsOptIn=False, pushOptIn=False, changedFields=["status"]))
+
+
 def order_refunded(customer_id: str, order_id: str, total_minor: int) -> contracts.OrderRefunded:
     return contracts.OrderRefunded(orderId=order_id, customerId=customer_id, totalMinor=total_minor,
                                    refundedAt=datetime.now(timezone.utc))

@@ -1,11 +1,11 @@
 """Program analytics: members per tier, points issued, redeemed, expired and outstanding, top rewards, by period."""
-from tests.loyalty.support import add_points, deliver, member, order_placed, order_refunded
+from tests.loyalty.support import add_points, deliver, member, order_paid, order_refunded
 
 
 async def test_analytics_follow_the_ledger(loyalty_api, loyalty_app):
     silver, bronze = await member(loyalty_app), await member(loyalty_app)
     await add_points(loyalty_api, silver, 600)
-    order = order_placed(bronze, 45_000)  # 450 points
+    order = order_paid(bronze, 45_000)  # 450 points
     await deliver(loyalty_app, order)
     for customer_id in (silver, silver, bronze):
         response = await loyalty_api.post(f"/customers/{customer_id}/loyalty/redeem",

@@ -11,13 +11,30 @@ async def _nothing_changed(loyalty_app, customer_id: str, balance: int) -> None:
     assert await ledger_sum(loyalty_app, customer_id) == balance
 
 
-async def test_unknown_customer(loyalty_api, loyalty_app):
-    for path, body in [("points", {"points": 10, "reason": "x"}), ("redeem", {"rewardId": "default-free-shipping"})]:
-        response = await loyalty_api.post(f"/customers/nobody/loyalty/{path}", json=body)
+async def test_unknown_customer(loyalty_api, loyalty_app, customers_app, loyalty_to_customers):
+    """Loyalty has not heard of the id, asks the customers service, which has no such customer either: 404."""
+    for method, path, body in [("post", "points", {"points": 10, "reason": "x"}),
+                               ("post", "redeem", {"rewardId": "default-free-shipping"}), ("get", "", None)]:
+        response = await loyalty_api.request(method, f"/customers/nobody/loyalty/{path}".rstrip("/"), json=body)
         assert response.status_code == 404
         assert response.json()["error"] == {"code": "NOT_FOUND", "message": "customer nobody not found",
                                             "field": "customerId"}
+    assert loyalty_to_customers.paths == ["/customers/nobody"] * 3  # not kept: a 404 is asked again next time
     assert await loyalty_app.state.deps.accounts.collection.count_documents({}) == 0
+    assert await loyalty_app.state.deps.members.get("nobody") is None
+
+
+async def test_unknown_customer_while_the_customers_service_is_down(loyalty_api, loyalty_app):
+    """Nothing listens at this test's customers_url: loyalty can't tell, so 503 (retry), never a 404 or a 500."""
+    for method, path, body in [("post", "points", {"points": 10, "reason": "x"}),
+                               ("post", "redeem", {"rewardId": "default-free-shipping"}), ("get", "", None)]:
+        response = await loyalty_api.request(method, f"/customers/somebody/loyalty/{path}".rstrip("/"), json=body)
+        assert response.status_code == 503, response.text
+        assert response.json()["error"]["code"] == "UNAVAILABLE"
+        assert response.json()["error"]["field"] == "customerId"
+    assert await loyalty_app.state.deps.members.get("somebody") is None
+    known = await member(loyalty_app)  # a customer loyalty knows needs no lookup
+    assert (await loyalty_api.get(f"/customers/{known}/loyalty")).status_code == 200
 
 
 async def test_zero_negative_or_missing_points(loyalty_api, loyalty_app):

@@ -1,9 +1,9 @@
-"""order.placed events handled as one batch earn exactly what they earn one by one (tiers, versions, events)."""
+"""order.paid events handled as one batch earn exactly what they earn one by one (tiers, versions, events)."""
 import uuid
 
 from shared.events import contracts
 from shared.events.envelope import Envelope
-from tests.loyalty.support import deliver, member, order_placed
+from tests.loyalty.support import deliver, member, order_paid
 
 AMOUNTS = [300_00, 300_00, 200_00]  # the second order reaches silver; the third earns at 1.25x
 
@@ -17,20 +17,20 @@ async def _standing(app, customer_id: str) -> tuple:
     announced = [(e.type, e.data.get("delta"), e.data.get("balance"), e.data.get("tier"), e.data["accountVersion"])
                  for e in events if e.data.get("customerId") == customer_id]
     return ({k: account[k] for k in ("balance", "lifetimePoints", "credited", "qualifyingPoints", "tier", "version")},
-            [(e["kind"], e["points"], e["balanceAfter"], e["orderTotalMinor"]) for e in ledger], announced)
+            [(e["kind"], e["points"], e["balanceAfter"], e["baseMinor"]) for e in ledger], announced)
 
 
 async def test_a_batch_earns_what_the_same_orders_earn_one_by_one(loyalty_app):
     one_by_one, batched, gone = await member(loyalty_app), await member(loyalty_app), await member(loyalty_app)
     for amount in AMOUNTS:
-        await deliver(loyalty_app, order_placed(one_by_one, amount))
+        await deliver(loyalty_app, order_paid(one_by_one, amount))
     await deliver(loyalty_app, contracts.CustomerDeleted(customerId=gone))
-    orders = [order_placed(batched, amount) for amount in AMOUNTS]
-    envelopes = [Envelope.wrap(o, source="storefront") for o in orders]
-    envelopes.insert(1, Envelope.wrap(orders[0], source="storefront"))  # the storefront sent the order again
-    envelopes.append(Envelope.wrap(order_placed(gone, 50_00), source="storefront"))  # a late order of a deleted one
+    orders = [order_paid(batched, amount) for amount in AMOUNTS]
+    envelopes = [Envelope.wrap(o, source="customers") for o in orders]
+    envelopes.insert(1, Envelope.wrap(orders[0], source="customers"))  # the order was published again
+    envelopes.append(Envelope.wrap(order_paid(gone, 50_00), source="customers"))  # a late order of a deleted one
     newcomer = str(uuid.uuid4())
-    envelopes.append(Envelope.wrap(order_placed(newcomer, 10_00), source="storefront"))  # first heard of here
+    envelopes.append(Envelope.wrap(order_paid(newcomer, 10_00), source="customers"))  # first heard of here
 
     outcomes = await loyalty_app.state.runtime.dispatch_batch(envelopes)
 
@@ -43,10 +43,10 @@ async def test_a_batch_earns_what_the_same_orders_earn_one_by_one(loyalty_app):
 
 async def test_a_batch_never_earns_twice_for_an_order_already_earned(loyalty_app):
     customer_id = await member(loyalty_app)
-    order = order_placed(customer_id, 120_00)
+    order = order_paid(customer_id, 120_00)
     first = await deliver(loyalty_app, order)
-    again = [first, Envelope.wrap(order, source="storefront"), Envelope.wrap(order_placed(customer_id, 30_00),
-                                                                            source="storefront")]
+    again = [first, Envelope.wrap(order, source="customers"), Envelope.wrap(order_paid(customer_id, 30_00),
+                                                                            source="customers")]
 
     outcomes = await loyalty_app.state.runtime.dispatch_batch(again)
 

@@ -1,23 +1,23 @@
-"""Orders recorded by the customers service earn and lose points in loyalty, over the real broker."""
+"""Orders the customers service says were paid earn points in loyalty, refunds take them back; over the real
+broker where it matters."""
 import uuid
+
+import pytest
 
 from shared.bus.publisher import Publisher
 from shared.events import contracts
-from shared.events.envelope import Envelope
+from shared.events.envelope import Envelope, UnknownEvent
 from tests.conftest import eventually
 from tests.customers.factories import customer_body
-from tests.loyalty.support import consuming, deliver, ledger_sum, member, order_placed, order_refunded
-
-ITEM = {"sku": "DR-1", "name": "Linen dress", "quantity": 2, "unitPrice": 59.74}  # 119.48
-
+from tests.loyalty.support import consuming, deliver, ledger_sum, member, order_paid, order_placed, order_refunded
 
 async def _customer_known_to_loyalty(api, loyalty_api, *apps) -> str:
     await consuming(*apps)
     customer_id = (await api.post("/customers", json=customer_body())).json()["id"]
 
     async def known() -> bool:
-        return (await loyalty_api.get(f"/customers/{customer_id}/loyalty")).status_code == 200
-    await eventually(known, what="loyalty to learn of the customer")
+        return await apps[-1].state.deps.members.get(customer_id) is not None
+    await eventually(known, what="loyalty to learn of the customer from customer.created")
     return customer_id
 
 
@@ -25,31 +25,29 @@ async def _points(loyalty_api, customer_id: str) -> int:
     return (await loyalty_api.get(f"/customers/{customer_id}/loyalty")).json()["points"]
 
 
-async def test_order_credits_points_once_even_when_delivered_twice(api, loyalty_api, loyalty_app, customers_app,
-                                                                   service_env):
-    customer_id = await _customer_known_to_loyalty(api, loyalty_api, customers_app, loyalty_app)
-    order = await api.post(f"/customers/{customer_id}/orders", json={"id": "shop-1", "items": [ITEM]})
-    assert order.status_code == 201
-
-    async def credited() -> bool:
-        return await _points(loyalty_api, customer_id) == 119
-    await eventually(credited, what="119 points for a 119.48 order")
-
-    # The broker delivers the same envelope again, and the storefront re-sends the order in a new envelope.
-    record = await customers_app.state.runtime.outbox.collection.find_one({"routingKey": "order.placed"})
-    original = Envelope.model_validate_json(record["body"])
-    resent = Envelope.wrap(contracts.OrderPlaced.model_validate(original.data), source="storefront")
+async def _publish(service_env, *messages: tuple[bytes, str, str]) -> None:
+    """Publishes (body, routing key, message id) as the customers service's relay would."""
     publisher = Publisher(service_env["amqp_url"], service_env["events_exchange"], 5.0)
     try:
-        for body, message_id in [(record["body"].encode(), record["_id"])] * 2 + [(resent.to_json(), resent.id)]:
-            await publisher.publish(body, routing_key="order.placed", message_id=message_id)
+        for body, routing_key, message_id in messages:
+            await publisher.publish(body, routing_key=routing_key, message_id=message_id)
     finally:
         await publisher.close()
+
+
+async def test_order_paid_credits_points_once_even_when_delivered_twice(api, loyalty_api, loyalty_app, customers_app,
+                                                                        service_env):
+    customer_id = await _customer_known_to_loyalty(api, loyalty_api, customers_app, loyalty_app)
+    paid = Envelope.wrap(order_paid(customer_id, 119_48, order_id="shop-1"), source="customers")
+    # The broker delivers the same envelope twice, and the order is published again in a new envelope.
+    again = Envelope.wrap(order_paid(customer_id, 119_48, order_id="shop-1"), source="customers")
+    await _publish(service_env, *[(paid.to_json(), "order.paid", paid.id)] * 2,
+                   (again.to_json(), "order.paid", again.id))
     inbox = loyalty_app.state.runtime.inbox
 
-    async def resent_handled() -> bool:
-        return await inbox.seen(resent.id)
-    await eventually(resent_handled, what="the re-sent order to be handled")
+    async def both_handled() -> bool:
+        return await inbox.seen(paid.id) and await inbox.seen(again.id)
+    await eventually(both_handled, what="both envelopes to be handled")
 
     assert await _points(loyalty_api, customer_id) == 119
     ledger = (await loyalty_api.get(f"/customers/{customer_id}/loyalty/ledger")).json()
@@ -63,17 +61,26 @@ async def test_order_credits_points_once_even_when_delivered_twice(api, loyalty_
     assert [e["summary"] for e in timeline if e["type"] == "loyalty.points"] == ["+119 points: Order shop-1"]
 
 
-async def test_refund_takes_the_points_back_and_tier_falls(api, loyalty_api, loyalty_app, customers_app):
+async def test_order_placed_is_not_loyaltys_to_earn_from(loyalty_app):
+    customer_id = await member(loyalty_app)
+    with pytest.raises(UnknownEvent):
+        await deliver(loyalty_app, order_placed(customer_id, 100_00), source="storefront")
+    assert await loyalty_app.state.deps.accounts.get(customer_id) is None
+
+
+async def test_refund_takes_the_points_back_and_tier_falls(api, loyalty_api, loyalty_app, customers_app, service_env):
     customer_id = await _customer_known_to_loyalty(api, loyalty_api, customers_app, loyalty_app)
-    big = (await api.post(f"/customers/{customer_id}/orders", json={
-        "items": [{"sku": "CT-1", "name": "Coat", "quantity": 1, "unitPrice": 640}]})).json()
+    order = order_paid(customer_id, 640_00)
+    paid = Envelope.wrap(order, source="customers")
+    await _publish(service_env, (paid.to_json(), "order.paid", paid.id))
 
     async def silver() -> bool:
         customer = (await api.get(f"/customers/{customer_id}")).json()
         return customer["loyaltyTier"] == "silver" and customer["loyaltyPoints"] == 640
     await eventually(silver, what="the tier to rise to silver and 640 points on the customer")
 
-    await api.patch(f"/customers/{customer_id}/orders/{big['id']}", json={"status": "refunded"})
+    refund = Envelope.wrap(order_refunded(customer_id, order.order_id, 640_00), source="customers")
+    await _publish(service_env, (refund.to_json(), "order.refunded", refund.id))
 
     async def back_to_bronze() -> bool:
         customer = (await api.get(f"/customers/{customer_id}")).json()
@@ -87,7 +94,7 @@ async def test_refund_takes_the_points_back_and_tier_falls(api, loyalty_api, loy
 
 async def test_clawback_beyond_the_balance_records_the_shortfall(loyalty_api, loyalty_app):
     customer_id = await member(loyalty_app)
-    order = order_placed(customer_id, 40_000)  # 400 points
+    order = order_paid(customer_id, 40_000)  # 400 points
     await deliver(loyalty_app, order)
     spent = await loyalty_api.post(f"/customers/{customer_id}/loyalty/redeem",
                                    json={"rewardId": "default-free-shipping"})  # 300 points
@@ -106,17 +113,27 @@ async def test_clawback_beyond_the_balance_records_the_shortfall(loyalty_api, lo
 async def test_same_envelope_dispatched_twice_earns_once(loyalty_api, loyalty_app):
     customer_id = await member(loyalty_app)
     event_id = str(uuid.uuid4())
-    order = order_placed(customer_id, 25_050)
+    order = order_paid(customer_id, 25_050)
     await deliver(loyalty_app, order, event_id=event_id)
     await deliver(loyalty_app, order, event_id=event_id)
     assert (await loyalty_api.get(f"/customers/{customer_id}/loyalty")).json()["points"] == 250
 
 
-async def test_deleted_customer_loses_account_and_stays_unknown(loyalty_api, loyalty_app):
+async def test_deleted_customer_keeps_history_and_stays_unknown(loyalty_api, loyalty_app):
     customer_id = await member(loyalty_app)
-    await deliver(loyalty_app, order_placed(customer_id, 10_000))
+    await deliver(loyalty_app, order_paid(customer_id, 100_00))
     await deliver(loyalty_app, contracts.CustomerDeleted(customerId=customer_id))
-    await deliver(loyalty_app, order_placed(customer_id, 10_000))  # late order event
-    assert (await loyalty_api.get(f"/customers/{customer_id}/loyalty")).status_code == 404
-    assert await loyalty_app.state.deps.accounts.get(customer_id) is None
-    assert await ledger_sum(loyalty_app, customer_id) == 0
+    await deliver(loyalty_app, order_paid(customer_id, 100_00))  # a late order event earns nothing
+    await deliver(loyalty_app, contracts.CustomerCreated(  # nor does a late customer.created bring them back
+        customerId=customer_id, firstName="Ada", lastName="Lovelace", email="ada@example.com", status="active",
+        emailOptIn=True, smsOptIn=False, pushOptIn=False))
+    for response in [await loyalty_api.get(f"/customers/{customer_id}/loyalty"),
+                     await loyalty_api.get(f"/customers/{customer_id}/loyalty/ledger"),
+                     await loyalty_api.post(f"/customers/{customer_id}/loyalty/points", json={"points": 5,
+                                                                                             "reason": "x"}),
+                     await loyalty_api.post(f"/customers/{customer_id}/loyalty/redeem",
+                                            json={"rewardId": "default-free-shipping"})]:
+        assert response.status_code == 404 and response.json()["error"]["field"] == "customerId", response.text
+    account = await loyalty_app.state.deps.accounts.get(customer_id)
+    assert account["balance"] == 100 and account["deleted"] is True
+    assert await ledger_sum(loyalty_app, customer_id) == 100

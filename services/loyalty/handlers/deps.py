@@ -8,12 +8,14 @@ from typing import TypeVar
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import PyMongoError
 
+from services.loyalty.clients.customers import CustomersClient
 from services.loyalty.handlers.locks import CustomerLocks
 from services.loyalty.settings import LoyaltySettings
 from services.loyalty.store.accounts import AccountStore
 from services.loyalty.store.jobs import JobClaims
 from services.loyalty.store.ledger import LedgerStore
 from services.loyalty.store.members import MemberStore
+from services.loyalty.store.orders import PaidOrderStore
 from services.loyalty.store.programs import ProgramStore
 from services.loyalty.store.redemptions import RedemptionStore
 from shared.errors import Unavailable
@@ -32,14 +34,17 @@ class Deps:
     redemptions: RedemptionStore
     members: MemberStore
     jobs: JobClaims
+    paid_orders: PaidOrderStore
+    customers: CustomersClient
     locks: CustomerLocks = field(default_factory=CustomerLocks)
     instance_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     @classmethod
-    def build(cls, settings: LoyaltySettings, runtime: ServiceRuntime) -> "Deps":
+    def build(cls, settings: LoyaltySettings, runtime: ServiceRuntime,
+              customers: CustomersClient | None = None) -> "Deps":
         db = runtime.db
         return cls(settings, runtime, ProgramStore(db), AccountStore(db), LedgerStore(db), RedemptionStore(db),
-                   MemberStore(db), JobClaims(db))
+                   MemberStore(db), JobClaims(db), PaidOrderStore(db), customers or CustomersClient(settings))
 
     async def transaction(self, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
         """The runtime's bounded transaction; contention that outlasts its retries is a clean 503, not a 500."""
@@ -51,7 +56,8 @@ class Deps:
             raise
 
     async def ensure_indexes(self) -> None:
-        for store in (self.programs, self.accounts, self.ledger, self.redemptions, self.members, self.jobs):
+        for store in (self.programs, self.accounts, self.ledger, self.redemptions, self.members, self.jobs,
+                      self.paid_orders):
             await store.ensure_indexes()
 
 

@@ -8,7 +8,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from services.loyalty.domain.commands import InsufficientPoints, ProgramInactive, RedeemRequest, RewardUnavailable
 from services.loyalty.domain.programs import covers
 from services.loyalty.handlers.deps import Deps, utcnow
-from services.loyalty.handlers.members import require_member
+from services.loyalty.handlers.members import ensure_can_transact
 from services.loyalty.handlers.posting import Posting, post
 from shared.errors import NotFound
 from shared.events import contracts
@@ -32,7 +32,7 @@ async def _reward(deps: Deps, reward_id: str) -> tuple[dict, dict]:
 
 
 async def redeem(deps: Deps, customer_id: str, body: RedeemRequest, correlation_id: str | None = None) -> dict:
-    await require_member(deps, customer_id)
+    await ensure_can_transact(deps, customer_id)  # 404 unknown or deleted, 409 CUSTOMER_SUSPENDED
     program, reward = await _reward(deps, body.reward_id)
     cost = reward["pointsCost"]
     async with deps.locks.hold(customer_id):

@@ -52,8 +52,11 @@ class AccountStore:
             session=session)
         return after["version"]
 
-    async def delete(self, customer_id: str, session: AsyncClientSession) -> None:
-        await self.collection.delete_one({"_id": customer_id}, session=session)
+    async def mark_deleted(self, customer_id: str, at, session: AsyncClientSession) -> None:
+        """The account stays (its balance still counts as outstanding in analytics); it is only marked. The version
+        does not move: nothing about the points changed."""
+        await self.collection.update_one({"_id": customer_id}, {"$set": {"deleted": True, "deletedAt": at}},
+                                         session=session)
 
     async def outside_period(self, period_key: str, limit: int) -> list[dict]:
         return await self.collection.find({"periodKey": {"$ne": period_key}}).limit(limit).to_list()

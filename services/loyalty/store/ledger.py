@@ -1,11 +1,13 @@
-"""LedgerStore: immutable point entries (earn, adjust, redeem, expire, clawback), newest first per customer."""
+"""LedgerStore: immutable point entries (earn, adjust, redeem, expire, clawback, deduct, void), newest first."""
 from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import OperationFailure
 
 CREDITS = ["earn", "adjust"]
+ORDER_KIND_INDEX = "orderId_1_kind_1"
 
 
 class LedgerStore:
@@ -14,9 +16,12 @@ class LedgerStore:
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("customerId", ASCENDING), ("createdAt", DESCENDING), ("_id", DESCENDING)])
-        # One earn and one clawback per order, whatever the number of deliveries of its events.
-        await self.collection.create_index([("orderId", ASCENDING), ("kind", ASCENDING)], unique=True,
-                                           partialFilterExpression={"orderId": {"$type": "string"}})
+        # One earn and one refund clawback per order (no returnId: indexed as null), and one clawback per item
+        # return, whatever the number of deliveries of their events. It replaces the index on (orderId, kind),
+        # which allowed a single clawback per order.
+        await self._drop_index_if_present(ORDER_KIND_INDEX)
+        await self.collection.create_index([("orderId", ASCENDING), ("kind", ASCENDING), ("returnId", ASCENDING)],
+                                           unique=True, partialFilterExpression={"orderId": {"$type": "string"}})
         # SecantusDB never plans a query with a partial index: without this plain one, for_order scans the ledger.
         await self.collection.create_index([("orderId", ASCENDING)])
         # A manual credit sent again with the same requestId is the same credit.
@@ -24,6 +29,13 @@ class LedgerStore:
                                            partialFilterExpression={"requestId": {"$type": "string"}})
         await self.collection.create_index([("expiresAt", ASCENDING)])
         await self.collection.create_index([("programId", ASCENDING), ("createdAt", ASCENDING)])
+
+    async def _drop_index_if_present(self, name: str) -> None:
+        try:
+            if name in await self.collection.index_information():
+                await self.collection.drop_index(name)
+        except OperationFailure:
+            pass  # another replica starting at the same moment dropped it first
 
     async def insert(self, entry: dict, session: AsyncClientSession) -> None:
         await self.collection.insert_one(entry, session=session)
@@ -59,6 +71,15 @@ class LedgerStore:
         ])
         return {row["_id"]: row["points"] for row in await cursor.to_list()}
 
+    async def expired_credits_of(self, customer_id: str, now: datetime, session: AsyncClientSession) -> int:
+        """One customer's credits whose expiry has passed, read in the caller's transaction."""
+        cursor = await self.collection.aggregate([
+            {"$match": {"customerId": customer_id, "kind": {"$in": CREDITS}, "expiresAt": {"$lte": now}}},
+            {"$group": {"_id": None, "points": {"$sum": "$points"}}},
+        ], session=session)
+        rows = await cursor.to_list()
+        return rows[0]["points"] if rows else 0
+
     async def totals(self, program_id: str, since: datetime | None, until: datetime | None) -> list[dict]:
         """Sums per period and kind: points (signed), shortfall, entries."""
         match: dict = {"programId": program_id}
@@ -70,6 +91,3 @@ class LedgerStore:
                         "shortfall": {"$sum": {"$ifNull": ["$shortfall", 0]}}, "entries": {"$sum": 1}}},
         ])
         return await cursor.to_list()
-
-    async def delete_for_customer(self, customer_id: str, session: AsyncClientSession) -> None:
-        await self.collection.delete_many({"customerId": customer_id}, session=session)

@@ -1,0 +1,91 @@
+"""Taking an order's points back: some items returned (order.items.returned) or the whole order refunded or
+cancelled (order.refunded). With E the points the order earned and B the amount they were earned on, after
+returns worth R in all the order has had floor(E x R / B) taken back; each return takes the difference, and a
+refund takes what is left, so whatever the sequence an order gives back exactly what it earned, never more.
+
+What the balance can't cover is recorded as a shortfall, never hidden: the balance never goes below zero."""
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from services.loyalty.domain.tiers import period_key
+from services.loyalty.handlers.deps import Deps, utcnow
+from services.loyalty.handlers.posting import Posting, post
+from shared.events import contracts
+from shared.events.envelope import Envelope
+
+
+async def order_state(deps: Deps, order_id: str, session: AsyncClientSession) -> dict | None:
+    """The order's arithmetic; for an order earned under order.placed (before paid_orders) it is rebuilt from its
+    earn entry, and a clawback of it then was a whole refund."""
+    state = await deps.paid_orders.get(order_id, session)
+    if state is not None:
+        return state
+    earned = await deps.ledger.for_order(order_id, "earn", session)
+    if earned is None:
+        return None
+    refunded = await deps.ledger.for_order(order_id, "clawback", session) is not None
+    return {"_id": order_id, "customerId": earned["customerId"], "outcome": "earned", "points": earned["points"],
+            "baseMinor": earned.get("baseMinor", earned.get("orderTotalMinor", 0)),
+            "programId": earned["programId"], "period": earned["period"], "earnEntryId": earned["_id"],
+            "returnedMinor": 0, "takenBack": earned["points"] if refunded else 0, "returns": [],
+            "refunded": refunded, "createdAt": earned["createdAt"]}
+
+
+def returned_share(earned: int, base_minor: int, returned_minor: int) -> int:
+    """floor(E x R / B): the points returns worth R in all take back; R beyond B counts as B."""
+    if base_minor <= 0:
+        return earned if returned_minor > 0 else 0
+    return earned * min(returned_minor, base_minor) // base_minor
+
+
+async def _take_back(deps: Deps, session: AsyncClientSession, state: dict, points: int, reason: str,
+                     envelope: Envelope, extra: dict) -> None:
+    """One clawback entry of `points`: the balance moves by what it holds, the rest is the shortfall; lifetime
+    drops by all of them, qualifying too when the order earned in the current period."""
+    now = utcnow()
+    program = await deps.programs.active_at(now, session) or await deps.programs.get(state["programId"], session)
+    account = await deps.accounts.get(state["customerId"], session)
+    if program is None or account is None:
+        return
+    applied = min(points, account["balance"])
+    same_period = state["programId"] == program["_id"] and \
+        f"{state['programId']}:{state['period']}" == period_key(program, now)
+    change = Posting(state["customerId"], "clawback", -applied, reason, "event", envelope.id,
+                     qualifying=-points if same_period else 0, lifetime=-points,
+                     extra={"orderId": state["_id"], "shortfall": points - applied,
+                            "earnEntryId": state["earnEntryId"], **extra})
+    await post(deps, session, program, change, now, correlation_id=envelope.correlation_id)
+
+
+async def on_items_returned(deps: Deps, event: contracts.OrderItemsReturned, envelope: Envelope,
+                            session: AsyncClientSession) -> None:
+    """Takes back the points of exactly the returned items; the same returnId applies once."""
+    state = await order_state(deps, event.order_id, session)
+    if state is None or state["points"] <= 0 or state["refunded"] or event.return_id in state["returns"]:
+        return  # earned nothing, or a refund already took everything, or this return was applied
+    returned = state["returnedMinor"] + event.amount_minor
+    points = returned_share(state["points"], state["baseMinor"], returned) - state["takenBack"]
+    if points > 0:
+        await _take_back(deps, session, state, points, f"Order {event.order_id} returned: {event.reason}", envelope,
+                         {"returnId": event.return_id, "returnedMinor": event.amount_minor})
+    await deps.paid_orders.save({**state, "returns": [*state["returns"], event.return_id],
+                                 "returnedMinor": returned, "takenBack": state["takenBack"] + max(points, 0)},
+                                session)
+
+
+async def on_order_refunded(deps: Deps, event: contracts.OrderRefunded, envelope: Envelope,
+                            session: AsyncClientSession) -> None:
+    """Takes back what the order earned and no return took back. A refund of an order loyalty has not seen paid
+    is kept too, so that the order never earns if its order.paid comes after."""
+    state = await order_state(deps, event.order_id, session)
+    if state is None:
+        await deps.paid_orders.save({
+            "_id": event.order_id, "customerId": event.customer_id, "outcome": "refunded-unpaid", "points": 0,
+            "baseMinor": event.total_minor, "programId": None, "period": None, "earnEntryId": None,
+            "returnedMinor": 0, "takenBack": 0, "returns": [], "refunded": True, "createdAt": utcnow()}, session)
+        return
+    if state["refunded"]:
+        return
+    points = state["points"] - state["takenBack"]
+    if points > 0:
+        await _take_back(deps, session, state, points, f"Order {event.order_id} {event.reason}", envelope, {})
+    await deps.paid_orders.save({**state, "refunded": True, "takenBack": state["points"]}, session)

@@ -1,0 +1,120 @@
+"""Points follow payment: order.paid earns, batch first. A batch of events is one transaction with a fixed number of
+reads and writes (SecantusDB pays per round trip); a single event is a batch of one, so there is one set of rules.
+
+Per order: floor(total in units x pointsPerUnit x tier multiplier) under the program active at placedAt, with the
+tier the member has when the event is handled; once per order (the inbox dedupes the envelope, `paid_orders` and the
+ledger's unique (orderId, kind, returnId) index the order); nothing for a deleted or a suspended customer."""
+from datetime import datetime, timezone
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from services.loyalty.domain.tiers import points_for_order
+from services.loyalty.handlers.deps import Deps, utcnow
+from services.loyalty.handlers.posting import Posting, account_update, effective_standing, ledger_entry, posted_events
+from services.loyalty.store.accounts import ZERO
+from services.loyalty.store.members import is_suspended
+from shared.events import contracts
+from shared.events.envelope import Envelope, Event
+
+Paid = tuple[contracts.OrderPaid, Envelope]
+
+
+class Postings:
+    """Postings kept in memory against the accounts as read in this transaction, written at the end in one go.
+    The transaction's snapshot makes the in-memory `after` what find_one_and_update would have returned: a
+    concurrent change to one of these accounts is a write conflict, and the whole batch is retried."""
+
+    def __init__(self, deps: Deps, accounts: dict[str, dict]):
+        self.deps = deps
+        self.accounts = accounts
+        self.changes: dict[str, tuple[dict, dict]] = {}  # customer id -> summed $inc, latest $set
+        self.entries: list[dict] = []
+        self.events: list[tuple[Event, str | None]] = []
+
+    def account(self, customer_id: str) -> dict | None:
+        return self.accounts.get(customer_id)
+
+    def post(self, program: dict, change: Posting, now: datetime, correlation_id: str) -> dict:
+        """Returns the ledger entry."""
+        before = self.accounts.get(change.customer_id)
+        inc, fields = account_update(before, program, change, now)
+        after = dict(before) if before else {"_id": change.customer_id, **ZERO}
+        for key, amount in inc.items():
+            after[key] = after.get(key, 0) + amount
+        after.update(fields)
+        self.accounts[change.customer_id] = after
+        summed, _ = self.changes.get(change.customer_id, ({}, {}))
+        self.changes[change.customer_id] = ({k: summed.get(k, 0) + inc.get(k, 0) for k in summed | inc}, fields)
+        entry = ledger_entry(self.deps, program, change, now, after)
+        self.entries.append(entry)
+        self.events += [(event, correlation_id) for event in posted_events(before, after, entry)]
+        return entry
+
+    async def write(self, session: AsyncClientSession) -> None:
+        if self.changes:
+            await self.deps.accounts.change_many(self.changes, session)
+        await self.deps.ledger.insert_many(self.entries, session)
+        await self.deps.runtime.outbox.add_many(session, self.events)
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)  # as MongoDB reads a naive time
+
+
+def active_at(programs: list[dict], at: datetime) -> dict | None:
+    """ProgramStore.active_at over programs already read."""
+    return next((p for p in programs if _utc(p["startDate"]) <= at < _utc(p["endDate"])), None)
+
+
+def paid_order(event: contracts.OrderPaid, outcome: str, now: datetime, program: dict | None = None,
+               entry: dict | None = None) -> dict:
+    """What loyalty keeps of a paid order: what it earned (E) on what amount (B), for returns and refunds."""
+    return {"_id": event.order_id, "customerId": event.customer_id, "outcome": outcome,
+            "points": entry["points"] if entry else 0, "baseMinor": event.total_minor,
+            "programId": program["_id"] if program else None, "period": entry["period"] if entry else None,
+            "earnEntryId": entry["_id"] if entry else None, "placedAt": event.placed_at, "paidAt": event.paid_at,
+            "returnedMinor": 0, "takenBack": 0, "returns": [], "refunded": False, "createdAt": now}
+
+
+async def on_orders_paid(deps: Deps, paid: list[Paid], session: AsyncClientSession) -> None:
+    """Each order in delivery order: customers learnt, deleted ones skipped, suspended ones recorded as earning
+    nothing, each order earns once (also when it comes twice in one batch or was earned under order.placed)."""
+    now = utcnow()
+    order_ids = [event.order_id for event, _ in paid]
+    customers = list(dict.fromkeys(event.customer_id for event, _ in paid))
+    members = await deps.members.known_many(customers, now, session)
+    seen = await deps.paid_orders.seen(order_ids, session) | await deps.ledger.orders_with(order_ids, "earn", session)
+    moments = [_utc(event.placed_at) for event, _ in paid]
+    programs = await deps.programs.active_between(min(moments), max(moments), session)
+    postings = Postings(deps, await deps.accounts.many(customers, session))
+    records = []
+    for (event, envelope), at in zip(paid, moments):
+        member = members[event.customer_id]
+        if member.get("deleted", False) or event.order_id in seen:
+            continue
+        seen.add(event.order_id)  # the same order in two envelopes of one batch earns once too
+        program = active_at(programs, at)
+        if is_suspended(member):
+            records.append(paid_order(event, "suspended", now, program))
+            continue
+        if program is None:
+            records.append(paid_order(event, "no-program", now))
+            continue
+        _, tier = effective_standing(postings.account(event.customer_id), program, now)
+        points = points_for_order(event.total_minor, program["pointsPerUnit"], tier["multiplierPercent"])
+        if points <= 0:
+            records.append(paid_order(event, "nothing", now, program))
+            continue
+        entry = postings.post(program, Posting(
+            event.customer_id, "earn", points, f"Order {event.order_id}", "event", envelope.id,
+            qualifying=points, lifetime=points, extra={"orderId": event.order_id, "baseMinor": event.total_minor}),
+            now, envelope.correlation_id or envelope.id)
+        records.append(paid_order(event, "earned", now, program, entry))
+    await deps.paid_orders.insert_many(records, session)
+    await postings.write(session)
+
+
+async def on_order_paid(deps: Deps, event: contracts.OrderPaid, envelope: Envelope,
+                        session: AsyncClientSession) -> None:
+    """One event: a batch of one."""
+    await on_orders_paid(deps, [(event, envelope)], session)
