@@ -18,6 +18,8 @@ FIELDS: dict[str, P] = {
     "Mutation.deleteCustomer": P.customers_delete,
     "Mutation.recordOrder": P.customers_write,
     "Mutation.changeOrderStatus": P.customers_write,
+    "Mutation.recordOrders": P.customers_write,
+    "Mutation.returnOrderItems": P.customers_write,
     "Mutation.recordInteraction": P.customers_write,
     # loyalty
     "Query.loyaltyPrograms": P.loyalty_read,

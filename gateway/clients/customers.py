@@ -31,6 +31,14 @@ class CustomersClient(ServiceClient):
         return await self.request("PATCH", f"/customers/{path_id(customer_id)}/orders/{path_id(order_id)}", json={"status": status},
                                   headers=headers)
 
+    async def return_order_items(self, customer_id: str, order_id: str, body: dict, headers: dict) -> dict:
+        return await self.request("POST", f"/customers/{path_id(customer_id)}/orders/{path_id(order_id)}/returns",
+                                  json=body, headers=headers)
+
+    async def record_orders(self, rows: list[dict], headers: dict) -> list[dict]:
+        answer = await self.request("POST", "/orders/batch", json={"orders": rows}, headers=headers)
+        return answer["results"]
+
     async def record_interaction(self, customer_id: str, body: dict) -> None:
         await self.request("POST", f"/customers/{path_id(customer_id)}/activity", json=body)
 

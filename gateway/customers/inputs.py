@@ -100,6 +100,29 @@ class OrderInput:
 
 
 @strawberry.input
+class RecordOrdersRowInput:
+    customer_id: strawberry.ID
+    id: str | None = strawberry.field(default=UNSET, description="the storefront's order id, makes retries safe")
+    items: list[OrderItemInput]
+    status: OrderStatus | None = UNSET
+    placed_at: datetime | None = UNSET
+    currency: str | None = UNSET
+
+
+@strawberry.input
+class ReturnItemInput:
+    sku: str
+    quantity: int
+
+
+@strawberry.input
+class ReturnOrderItemsInput:
+    items: list[ReturnItemInput]
+    reason: str = strawberry.field(description='why they came back, e.g. "too small"')
+    id: str | None = strawberry.field(default=UNSET, description="the return's id; the same id again applies once")
+
+
+@strawberry.input
 class InteractionInput:
     kind: InteractionKind
     description: str | None = UNSET

@@ -1,11 +1,18 @@
-"""Customer mutations: create, update, delete, record an order, change its status, record an interaction."""
+"""Customer mutations: create, update, delete, record orders (one or a batch), change an order's status, return some
+of its items, record an interaction."""
 import strawberry
+from graphql import GraphQLError
 from strawberry.types import Info
 
 from gateway.customers.enums import OrderStatus
-from gateway.customers.inputs import CustomerCreateInput, CustomerUpdateInput, InteractionInput, OrderInput
-from gateway.customers.types import Customer, Order
+from gateway.customers.inputs import (
+    CustomerCreateInput, CustomerUpdateInput, InteractionInput, OrderInput, RecordOrdersRowInput,
+    ReturnOrderItemsInput,
+)
+from gateway.customers.types import Customer, Order, RecordOrderResult
 from gateway.inputs import to_json
+
+MAX_ORDER_ROWS = 500  # as POST /orders/batch
 
 
 @strawberry.type
@@ -36,6 +43,22 @@ class CustomerMutations:
         ctx = info.context
         return Order.from_json(await ctx.clients.customers.record_order(customer_id, to_json(input),
                                                                          ctx.forward_headers))
+
+    @strawberry.mutation(description="Up to 500 orders of any customers; one result per row, in order. A bad row "
+                                     "(unknown customer, bad item, another customer's order id) stops no other.")
+    async def record_orders(self, info: Info, input: list[RecordOrdersRowInput]) -> list[RecordOrderResult]:
+        if not 1 <= len(input) <= MAX_ORDER_ROWS:
+            raise GraphQLError(f"give 1 to {MAX_ORDER_ROWS} orders", extensions={"code": "VALIDATION", "field": "input"})
+        ctx = info.context
+        rows = await ctx.clients.customers.record_orders(to_json(input), ctx.forward_headers)
+        return [RecordOrderResult.from_json(row) for row in rows]
+
+    @strawberry.mutation(description="Some items of a paid order came back, with a reason; answers the order.")
+    async def return_order_items(self, info: Info, customer_id: strawberry.ID, order_id: strawberry.ID,
+                                 input: ReturnOrderItemsInput) -> Order:
+        ctx = info.context
+        return Order.from_json(await ctx.clients.customers.return_order_items(
+            customer_id, order_id, to_json(input), ctx.forward_headers))
 
     @strawberry.mutation
     async def change_order_status(self, info: Info, customer_id: strawberry.ID, order_id: strawberry.ID,

@@ -45,6 +45,23 @@ class OrderItem:
     line_total: float
     size: str | None
     color: str | None
+    returned_quantity: int = strawberry.field(description="how many of this item came back")
+
+
+@strawberry.type
+class ReturnedItem:
+    sku: str
+    quantity: int
+    amount: float
+
+
+@strawberry.type
+class OrderReturn:
+    id: strawberry.ID
+    items: list[ReturnedItem]
+    amount: float
+    reason: str
+    returned_at: datetime
 
 
 @strawberry.type
@@ -54,18 +71,52 @@ class Order:
     status: OrderStatus
     items: list[OrderItem]
     total: float
+    returned_amount: float = strawberry.field(description="what item returns took back from the total")
+    returns: list[OrderReturn]
     currency: str
     placed_at: datetime
+    paid_at: datetime | None
     updated_at: datetime
 
     @classmethod
     def from_json(cls, data: dict) -> "Order":
         items = [OrderItem(sku=i["sku"], name=i["name"], quantity=i["quantity"], unit_price=i["unitPrice"],
-                           line_total=i["lineTotal"], size=i.get("size"), color=i.get("color"))
+                           line_total=i["lineTotal"], size=i.get("size"), color=i.get("color"),
+                           returned_quantity=i.get("returnedQuantity", 0))
                  for i in data["items"]]
+        returns = [OrderReturn(id=r["id"], amount=r["amount"], reason=r["reason"],
+                               returned_at=datetime.fromisoformat(r["returnedAt"]),
+                               items=[ReturnedItem(sku=i["sku"], quantity=i["quantity"], amount=i["amount"])
+                                      for i in r["items"]]) for r in data.get("returns") or []]
         return cls(id=data["id"], customer_id=data["customerId"], status=OrderStatus(data["status"]), items=items,
-                   total=data["total"], currency=data["currency"], placed_at=datetime.fromisoformat(data["placedAt"]),
-                   updated_at=datetime.fromisoformat(data["updatedAt"]))
+                   total=data["total"], returned_amount=data.get("returnedAmount", 0), returns=returns,
+                   currency=data["currency"], placed_at=datetime.fromisoformat(data["placedAt"]),
+                   paid_at=_dt(data.get("paidAt")), updated_at=datetime.fromisoformat(data["updatedAt"]))
+
+
+@strawberry.type
+class RowError:
+    code: str
+    message: str
+    field: str | None
+
+
+@strawberry.type(description="One row of recordOrders: ok with the order id, or the row's error.")
+class RecordOrderResult:
+    index: int
+    ok: bool
+    order_id: strawberry.ID | None
+    status: OrderStatus | None
+    recorded: bool | None = strawberry.field(description="false: this order id was already recorded")
+    error: RowError | None
+
+    @classmethod
+    def from_json(cls, data: dict) -> "RecordOrderResult":
+        error = data.get("error")
+        return cls(index=data["index"], ok=data["ok"], order_id=data.get("orderId"),
+                   status=OrderStatus(data["status"]) if data.get("status") else None, recorded=data.get("recorded"),
+                   error=RowError(code=error["code"], message=error["message"], field=error.get("field"))
+                   if error else None)
 
 
 @strawberry.type

@@ -17,8 +17,9 @@ async def test_the_request_id_reaches_the_events_and_the_events_they_cause(gatew
     assert "errors" not in response.json(), response.json()
 
     customers_outbox = customers_app.state.runtime.outbox.collection
-    placed = await customers_outbox.find_one({"routingKey": "order.placed"})
-    assert placed["correlationId"] == "req-7f3a"
+    for event_type in ("order.recorded", "order.paid"):
+        recorded = await customers_outbox.find_one({"routingKey": event_type})
+        assert recorded["correlationId"] == "req-7f3a", event_type
 
     loyalty_outbox = loyalty_app.state.runtime.outbox.collection
 

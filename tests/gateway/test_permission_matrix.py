@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from graphql import (GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLObjectType,
-                     GraphQLScalarType, GraphQLUnionType, GraphQLInterfaceType)
+                     GraphQLScalarType, GraphQLUnionType, GraphQLInterfaceType, get_named_type)
 
 from gateway.auth.roles import Role
 from gateway.schema import build_schema
@@ -55,7 +55,7 @@ def _operation(name: str) -> tuple[str, dict]:
     required = {arg: a for arg, a in field.args.items() if isinstance(a.type, GraphQLNonNull)}
     declared = ", ".join(f"${arg}: {a.type}" for arg, a in required.items())
     passed = ", ".join(f"{arg}: ${arg}" for arg in required)
-    output = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+    output = get_named_type(field.type)  # a list of objects needs a selection too
     selection = " { __typename }" if isinstance(output, (GraphQLObjectType, GraphQLUnionType,
                                                           GraphQLInterfaceType)) else ""
     query = f"mutation{f'({declared})' if declared else ''} {{ {name}{f'({passed})' if passed else ''}{selection} }}"
