@@ -23,7 +23,8 @@ CONSUMES = {
 
 
 # Handlers for several events of one type in one transaction (same effect, fewer round trips).
-BATCHED = {contracts.OrderPlaced.TYPE: orders.on_orders_placed}
+BATCHED = {contracts.OrderPlaced.TYPE: orders.on_orders_placed,
+           contracts.LoyaltyPointsChanged.TYPE: timeline.on_loyalty_points_changed_many}
 
 
 def subscriptions(deps: Deps) -> dict[str, EventHandler]:

@@ -5,7 +5,7 @@ from services.customers.domain import activity
 from services.customers.domain.activity import InteractionCreate
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.handlers.segment_membership import refresh_membership
-from services.customers.handlers.activity_log import record_activity
+from services.customers.handlers.activity_log import record_activities, record_activity
 from shared.errors import NotFound
 from shared.events import contracts
 from shared.events.envelope import Envelope
@@ -40,10 +40,37 @@ async def on_loyalty_points_changed(deps: Deps, event: contracts.LoyaltyPointsCh
         "loyaltyPoints": event.balance, "loyaltyLifetimePoints": event.lifetime_points}, session,
         version_field="loyaltyPointsVersion", version=event.account_version)
     if applied is not False:  # a stale balance is not shown, but the change still belongs on the timeline
-        sign = "+" if event.delta >= 0 else ""
-        await record_activity(deps, activity.entry(event.customer_id, "loyalty.points", f"{sign}{event.delta} points: "
-                                               f"{event.reason}", envelope.occurred_at,
-                                               {"delta": event.delta, "balance": event.balance}), session)
+        await record_activity(deps, _points_entry(event, envelope), session)
+
+
+def _points_entry(event: contracts.LoyaltyPointsChanged, envelope: Envelope) -> dict:
+    sign = "+" if event.delta >= 0 else ""
+    return activity.entry(event.customer_id, "loyalty.points", f"{sign}{event.delta} points: {event.reason}",
+                          envelope.occurred_at, {"delta": event.delta, "balance": event.balance})
+
+
+async def on_loyalty_points_changed_many(deps: Deps, changes: list[tuple[contracts.LoyaltyPointsChanged, Envelope]],
+                                         session: AsyncClientSession) -> None:
+    """on_loyalty_points_changed for each, in order, set-based: the read model is worked out in memory against the
+    customers as read in this transaction (the highest accountVersion wins, as set_loyalty's guard decides one by
+    one), then written with one bulk write; the timeline entries go in one insert."""
+    customers = await deps.customers.many(list(dict.fromkeys(event.customer_id for event, _ in changes)), session)
+    shown: dict[str, dict] = {}  # customer id -> the fields to set, after the events applied so far
+    entries = []
+    for event, envelope in changes:
+        customer = customers.get(event.customer_id)
+        if customer is None:  # deleted meanwhile: skipped, as one by one
+            continue
+        fields = {"loyaltyPoints": event.balance, "loyaltyLifetimePoints": event.lifetime_points}
+        version = customer.get("loyaltyPointsVersion")
+        if event.account_version is None:
+            shown[event.customer_id] = {**shown.get(event.customer_id, {}), **fields}
+        elif version is None or version < event.account_version:
+            customer["loyaltyPointsVersion"] = event.account_version
+            shown[event.customer_id] = {**fields, "loyaltyPointsVersion": event.account_version}
+        entries.append((_points_entry(event, envelope), envelope.correlation_id or envelope.id))
+    await deps.customers.set_loyalty_many(shown, session)
+    await record_activities(deps, entries, session)
 
 
 async def on_loyalty_tier_changed(deps: Deps, event: contracts.LoyaltyTierChanged, envelope: Envelope,

@@ -117,6 +117,13 @@ class CustomerStore:
             return None
         return False
 
+    async def set_loyalty_many(self, fields: dict[str, dict], session: AsyncClientSession) -> None:
+        """Customer id -> fields, in one write (the caller already decided which events are not stale)."""
+        if fields:
+            await self.collection.bulk_write([UpdateOne({"_id": customer_id}, {"$set": changes})
+                                              for customer_id, changes in fields.items()],
+                                             ordered=False, session=session)
+
     async def search(self, query: CustomerQuery) -> tuple[list[dict], int]:
         mongo_filter = compile_filter(query)
         cursor = self.collection.find(mongo_filter).sort(compile_sort(query)).skip(query.offset).limit(query.limit)
