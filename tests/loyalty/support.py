@@ -77,3 +77,15 @@ async def add_points(loyalty_api, customer_id: str, points: int, reason: str = "
 async def ledger_sum(app, customer_id: str) -> int:
     entries = await app.state.deps.ledger.collection.find({"customerId": customer_id}).to_list()
     return sum(e["points"] for e in entries)
+
+
+async def stop_consuming(app) -> None:
+    """Stops the app's event consumer for the rest of the test: nothing more reaches its handlers."""
+    import asyncio
+    runtime = app.state.runtime
+    tasks = [task for task in runtime._tasks if task.get_name() == "consumer"]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await runtime.consumer.close()
+    assert not runtime.consumer.consuming.is_set()

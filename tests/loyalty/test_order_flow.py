@@ -137,3 +137,28 @@ async def test_deleted_customer_keeps_history_and_stays_unknown(loyalty_api, loy
     account = await loyalty_app.state.deps.accounts.get(customer_id)
     assert account["balance"] == 100 and account["deleted"] is True
     assert await ledger_sum(loyalty_app, customer_id) == 100
+
+
+async def test_the_customers_service_drives_earning_returns_and_refunds(api, loyalty_api, loyalty_app, customers_app):
+    """End to end: customers records a paid order, a return of some items and the refund; loyalty follows."""
+    customer_id = await _customer_known_to_loyalty(api, loyalty_api, customers_app, loyalty_app)
+    pending = await api.post(f"/customers/{customer_id}/orders", json={"status": "pending", "items": [
+        {"sku": "SH-1", "name": "Shirt", "quantity": 3, "unitPrice": 40}, {"sku": "CT-1", "name": "Coat", "quantity": 1,
+                                                                          "unitPrice": 180}]})  # 300.00
+    assert pending.status_code == 201, pending.text
+    order_id = pending.json()["id"]
+    paid = await api.patch(f"/customers/{customer_id}/orders/{order_id}", json={"status": "paid"})
+    assert paid.status_code == 200, paid.text
+
+    async def points_are(points: int) -> bool:
+        return await _points(loyalty_api, customer_id) == points
+    await eventually(lambda: points_are(300), what="300 points once the order is paid")
+
+    returned = await api.post(f"/customers/{customer_id}/orders/{order_id}/returns",
+                              json={"id": "ret-1", "items": [{"sku": "SH-1", "quantity": 2}], "reason": "too small"})
+    assert returned.status_code == 201, returned.text
+    await eventually(lambda: points_are(220), what="the two shirts' 80 points taken back")
+    await api.patch(f"/customers/{customer_id}/orders/{order_id}", json={"status": "refunded"})
+    await eventually(lambda: points_are(0), what="the refund to take back the 220 left")
+    ledger = (await loyalty_api.get(f"/customers/{customer_id}/loyalty/ledger")).json()["items"]
+    assert [(e["kind"], e["points"]) for e in ledger] == [("clawback", -220), ("clawback", -80), ("earn", 300)]

@@ -1,0 +1,36 @@
+"""No "not found" window: a customer created a moment ago can be credited at once, because loyalty asks the
+customers service about an id it has not heard of and keeps the answer."""
+from tests.gateway.test_customers_graph import CREATE, customer_input
+from tests.loyalty.support import stop_consuming
+from tests.loyalty.test_graph import ADD
+
+
+async def test_a_hundred_credits_each_right_after_its_create_customer(graphql, customers_app, loyalty_app,
+                                                                     loyalty_to_customers):
+    await stop_consuming(loyalty_app)  # customer.created can't reach loyalty: only the lookup can know them
+    ids = []
+    for i in range(100):
+        created = await graphql(CREATE, input=customer_input(email=f"new{i}@example.com"))
+        customer_id = created["data"]["createCustomer"]["id"]
+        credited = await graphql(ADD, id=customer_id, points=10 + i, reason="Welcome")
+        assert "errors" not in credited, credited
+        assert credited["data"]["addLoyaltyPoints"]["points"] == 10 + i
+        ids.append(customer_id)
+
+    members = loyalty_app.state.deps.members
+    learnt = [await members.get(customer_id) for customer_id in ids]
+    assert {(m["learntFrom"], m["status"]) for m in learnt} == {("lookup", "active")}
+    # One lookup per customer: the answer is kept (the credit's account read found it known).
+    assert sorted(loyalty_to_customers.paths) == sorted(f"/customers/{customer_id}" for customer_id in ids)
+    assert await loyalty_app.state.runtime.inbox.collection.count_documents({}) == 0
+
+
+async def test_a_looked_up_suspended_customer_is_refused_and_asked_once(api, loyalty_api, loyalty_app, customers_app,
+                                                                     loyalty_to_customers):
+    await stop_consuming(loyalty_app)
+    customer_id = (await api.post("/customers", json={**customer_input(email="s@example.com"),
+                                                      "status": "suspended"})).json()["id"]
+    credit = await loyalty_api.post(f"/customers/{customer_id}/loyalty/points", json={"points": 5, "reason": "x"})
+    assert credit.status_code == 409 and credit.json()["error"]["code"] == "CUSTOMER_SUSPENDED"
+    assert (await loyalty_api.get(f"/customers/{customer_id}/loyalty")).json()["points"] == 0
+    assert loyalty_to_customers.paths == [f"/customers/{customer_id}"]  # asked once, then known
