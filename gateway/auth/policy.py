@@ -28,6 +28,12 @@ FIELDS: dict[str, P] = {
     "Mutation.updateLoyaltyProgram": P.loyalty_programs,
     "Mutation.addLoyaltyPoints": P.loyalty_points,
     "Mutation.redeemLoyaltyReward": P.loyalty_points,
+    "Mutation.deductLoyaltyPoints": P.loyalty_points,
+    # reward codes at checkout: looking one up or asking whether it is valid changes nothing
+    "Query.rewardCode": P.loyalty_read,
+    "Mutation.validateRewardCode": P.loyalty_read,
+    "Mutation.consumeRewardCode": P.loyalty_points,
+    "Mutation.voidRewardCode": P.loyalty_points,
     # segments
     "Query.segments": P.segments_read,
     "Query.segment": P.segments_read,

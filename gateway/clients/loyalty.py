@@ -26,6 +26,22 @@ class LoyaltyClient(ServiceClient):
     async def redeem(self, customer_id: str, body: dict, headers: dict) -> dict:
         return await self.request("POST", f"/customers/{path_id(customer_id)}/loyalty/redeem", json=body, headers=headers)
 
+    async def deduct_points(self, customer_id: str, body: dict, headers: dict) -> dict:
+        return await self.request("POST", f"/customers/{path_id(customer_id)}/loyalty/deductions", json=body,
+                                  headers=headers)
+
+    async def reward_code(self, code: str) -> dict:
+        return await self.request("GET", f"/loyalty/codes/{path_id(code)}")
+
+    async def validate_code(self, code: str, body: dict) -> dict:
+        return await self.request("POST", f"/loyalty/codes/{path_id(code)}/validate", json=body)
+
+    async def consume_code(self, code: str, body: dict, headers: dict) -> dict:
+        return await self.request("POST", f"/loyalty/codes/{path_id(code)}/consume", json=body, headers=headers)
+
+    async def void_code(self, code: str, body: dict, headers: dict) -> dict:
+        return await self.request("POST", f"/loyalty/codes/{path_id(code)}/void", json=body, headers=headers)
+
     async def accounts_by_customer_ids(self, ids: list[str]) -> dict[str, Any]:
         return await self.request("GET", "/loyalty/accounts", params={"customerIds": ",".join(ids)})
 

@@ -27,3 +27,20 @@ class LedgerKind(Enum):
     redeem = "redeem"
     expire = "expire"
     clawback = "clawback"
+    deduct = "deduct"
+    void = "void"
+
+
+@strawberry.enum
+class RewardCodeStatus(Enum):
+    issued = "issued"
+    consumed = "consumed"
+    voided = "voided"
+
+
+@strawberry.enum(description="why a reward code can't pay for this order")
+class RewardCodeRejection(Enum):
+    consumed = "consumed"
+    voided = "voided"
+    other_customer = "other_customer"
+    order_total_below_value = "order_total_below_value"

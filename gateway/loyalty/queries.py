@@ -1,8 +1,9 @@
-"""Loyalty queries: loyaltyPrograms (a connection) and loyaltyProgram(id) with its analytics."""
+"""Loyalty queries: loyaltyPrograms (a connection), loyaltyProgram(id) with its analytics, rewardCode(code)."""
 import strawberry
 from strawberry.types import Info
 
 from gateway.loyalty.programs import LoyaltyProgram
+from gateway.loyalty.types import RewardCode
 from gateway.pagination import Connection, page_window
 
 
@@ -19,3 +20,7 @@ class LoyaltyQueries:
     @strawberry.field
     async def loyalty_program(self, info: Info, id: strawberry.ID) -> LoyaltyProgram:
         return LoyaltyProgram.from_json(await info.context.clients.loyalty.get_program(id))
+
+    @strawberry.field(description="A reward code as the storefront sees it at checkout; unknown: NOT_FOUND (field code).")
+    async def reward_code(self, info: Info, code: str) -> RewardCode:
+        return RewardCode.from_json(await info.context.clients.loyalty.reward_code(code))

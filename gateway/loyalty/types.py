@@ -6,7 +6,7 @@ from strawberry.types import Info
 
 from gateway.audit.types import Actor
 from gateway.customers.enums import LoyaltyTier
-from gateway.loyalty.enums import LedgerKind, RewardType
+from gateway.loyalty.enums import LedgerKind, RewardCodeRejection, RewardCodeStatus, RewardType
 from gateway.pagination import Connection, page_window
 
 
@@ -112,3 +112,42 @@ class LoyaltyRedemption:
                    reward_name=data["rewardName"], type=RewardType(data["type"]), value=data.get("value"),
                    points=data["points"], balance=data["balance"],
                    created_at=datetime.fromisoformat(data["createdAt"]))
+
+
+@strawberry.type(description="A redemption's code at checkout: issued, then consumed by one order or voided.")
+class RewardCode:
+    code: str
+    status: RewardCodeStatus
+    customer_id: strawberry.ID
+    reward_id: strawberry.ID
+    reward_name: str
+    type: RewardType
+    value: float | None = strawberry.field(description="percent for percent_discount, currency units otherwise")
+    points: int
+    created_at: datetime
+    order_id: strawberry.ID | None = strawberry.field(description="the order that consumed it")
+    consumed_at: datetime | None
+    voided_at: datetime | None
+    void_reason: str | None
+
+    @classmethod
+    def from_json(cls, data: dict) -> "RewardCode":
+        return cls(code=data["code"], status=RewardCodeStatus(data["status"]), customer_id=data["customerId"],
+                   reward_id=data["rewardId"], reward_name=data["rewardName"], type=RewardType(data["type"]),
+                   value=data.get("value"), points=data["points"], created_at=datetime.fromisoformat(data["createdAt"]),
+                   order_id=data.get("orderId"), consumed_at=_dt(data.get("consumedAt")),
+                   voided_at=_dt(data.get("voidedAt")), void_reason=data.get("voidReason"))
+
+
+@strawberry.type
+class RewardCodeValidation:
+    code: str
+    valid: bool
+    reason: RewardCodeRejection | None = strawberry.field(description="null when valid")
+    status: RewardCodeStatus
+
+    @classmethod
+    def from_json(cls, data: dict) -> "RewardCodeValidation":
+        return cls(code=data["code"], valid=data["valid"],
+                   reason=RewardCodeRejection(data["reason"]) if data.get("reason") else None,
+                   status=RewardCodeStatus(data["status"]))

@@ -6,7 +6,7 @@ import httpx
 from fastapi import FastAPI
 
 from services.loyalty import events
-from services.loyalty.api import jobs, members, programs
+from services.loyalty.api import codes, jobs, members, programs
 from services.loyalty.clients.customers import CustomersClient
 from services.loyalty.handlers.deps import Deps
 from services.loyalty.handlers.programs import ensure_default_program
@@ -27,7 +27,7 @@ def create_app(settings: LoyaltySettings, *, customers_transport: httpx.AsyncBas
         return deps, events.subscriptions(deps)
 
     app = create_service_app(settings=settings, title="Loyalty service",
-                             routers=[programs.router, members.router, jobs.router], setup=setup)
+                             routers=[programs.router, members.router, jobs.router, codes.router], setup=setup)
     service_lifespan = app.router.lifespan_context
 
     @asynccontextmanager

@@ -5,8 +5,9 @@ from fastapi import APIRouter, Query
 
 from services.loyalty.api.deps import Correlation, DepsDep, Limit, Offset, id_list
 from services.loyalty.api.views import account_public, entry_view, page, redemption_view
+from services.loyalty.domain.codes import PointsDeduct
 from services.loyalty.domain.commands import PointsAdd, RedeemRequest
-from services.loyalty.handlers import accounts, points, redeem
+from services.loyalty.handlers import accounts, deductions, points, redeem
 from services.loyalty.handlers.members import require_member
 
 router = APIRouter(tags=["loyalty members"])
@@ -27,6 +28,12 @@ async def get_ledger(customer_id: str, deps: DepsDep, limit: Limit = 20, offset:
 @router.post("/customers/{customer_id}/loyalty/points", status_code=201)
 async def add_points(customer_id: str, body: PointsAdd, deps: DepsDep, correlation: Correlation) -> dict:
     entry, _ = await points.add_points(deps, customer_id, body, correlation)
+    return {"entry": entry_view(entry), "account": account_public(await accounts.account_for(deps, customer_id))}
+
+
+@router.post("/customers/{customer_id}/loyalty/deductions", status_code=201)
+async def deduct_points(customer_id: str, body: PointsDeduct, deps: DepsDep, correlation: Correlation) -> dict:
+    entry, _ = await deductions.deduct(deps, customer_id, body, correlation)
     return {"entry": entry_view(entry), "account": account_public(await accounts.account_for(deps, customer_id))}
 
 

@@ -48,5 +48,11 @@ def redemption_view(doc: dict) -> dict:
             "createdAt": doc["createdAt"]}
 
 
+def code_view(doc: dict) -> dict:
+    """A reward code with where it stands: issued, consumed (by which order, when) or voided (when, why)."""
+    return {**redemption_view(doc), "status": doc.get("status", "issued"), "orderId": doc.get("orderId"),
+            "consumedAt": doc.get("consumedAt"), "voidedAt": doc.get("voidedAt"), "voidReason": doc.get("voidReason")}
+
+
 def page(items: list[dict], total: int, limit: int, offset: int) -> dict:
     return {"items": items, "total": total, "limit": limit, "offset": offset}

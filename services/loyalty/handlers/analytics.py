@@ -5,11 +5,13 @@ from datetime import datetime
 from services.loyalty.handlers.deps import Deps
 from services.loyalty.handlers.programs import get_program
 
-FLOWS = {"earn": "issued", "adjust": "issued", "redeem": "redeemed", "expire": "expired", "clawback": "clawedBack"}
+FLOWS = {"earn": "issued", "adjust": "issued", "redeem": "redeemed", "expire": "expired", "clawback": "clawedBack",
+         # A voided code gives its redemption back, so it counts against "redeemed"; staff deductions have their own.
+         "void": "redeemed", "deduct": "deducted"}
 
 
 def _empty() -> dict:
-    return {"issued": 0, "redeemed": 0, "expired": 0, "clawedBack": 0, "shortfall": 0}
+    return {"issued": 0, "redeemed": 0, "expired": 0, "clawedBack": 0, "deducted": 0, "shortfall": 0}
 
 
 def _rate(redeemed: int, issued: int) -> float:
@@ -24,7 +26,7 @@ async def program_analytics(deps: Deps, program_id: str, since: datetime | None 
     for row in await deps.ledger.totals(program_id, since, until):
         flow = FLOWS[row["_id"]["kind"]]
         figures = per_period[row["_id"]["period"]]
-        figures[flow] += abs(row["points"])
+        figures[flow] += row["points"] if flow == "issued" else -row["points"]  # debits are negative, voids not
         figures["shortfall"] += row["shortfall"]
     totals = _empty()
     for figures in per_period.values():
@@ -38,6 +40,7 @@ async def program_analytics(deps: Deps, program_id: str, since: datetime | None 
         "membersPerTier": members, "members": sum(members.values()),
         "pointsIssued": totals["issued"], "pointsRedeemed": totals["redeemed"], "pointsExpired": totals["expired"],
         "pointsClawedBack": totals["clawedBack"], "clawbackShortfall": totals["shortfall"],
+        "pointsDeducted": totals["deducted"],
         # The liability: points members hold now and could still redeem.
         "pointsOutstanding": sum(t["balance"] for t in tiers.values()),
         "redemptionRate": _rate(totals["redeemed"], totals["issued"]),

@@ -38,22 +38,36 @@ async def reset_tiers(deps: Deps, now: datetime) -> dict:
 
 async def expire_points(deps: Deps, now: datetime) -> dict:
     """Oldest points go first: what expired minus everything debited so far is still unspent, so it lapses."""
-    expired = await deps.ledger.expired_credits(now)
+    candidates = await deps.ledger.expired_credits(now)  # who may have points to expire; amounts are re-read below
+    program = await deps.programs.active_at(now)
     counts = {"accounts": 0, "points": 0}
-    for account in await deps.accounts.by_ids(list(expired)):
-        due = min(expired[account["_id"]] - account.get("debited", 0), account["balance"])
-        if due <= 0:
-            continue
-        program = await deps.programs.active_at(now) or await deps.programs.get(account.get("programId"))
-        change = Posting(account["_id"], "expire", -due, "Points expired", "job", f"expire-points:{now.date()}")
-
-        async def work(session: AsyncClientSession) -> None:
-            await post(deps, session, program, change, now, require_balance=due)
-        async with deps.locks.hold(account["_id"]):
-            await deps.runtime.transaction(work)
-        counts["accounts"] += 1
-        counts["points"] += due
+    for customer_id in candidates:
+        async def work(session: AsyncClientSession) -> int:
+            return await _expire_account(deps, customer_id, program, now, session)
+        async with deps.locks.hold(customer_id):
+            due = await deps.runtime.transaction(work)
+        if due > 0:
+            counts["accounts"] += 1
+            counts["points"] += due
     return counts
+
+
+async def _expire_account(deps: Deps, customer_id: str, program: dict | None, now: datetime,
+                          session: AsyncClientSession) -> int:
+    """Reads the balance, the debits and the expired credits in the transaction that writes the expiry: a redemption
+    committed after the job started (here or on another replica) is counted, or conflicts and the work re-runs, so
+    points that have not expired are never taken."""
+    account = await deps.accounts.get(customer_id, session)
+    if account is None:
+        return 0
+    expired = await deps.ledger.expired_credits_of(customer_id, now, session)
+    due = min(expired - account.get("debited", 0), account["balance"])
+    if due <= 0:
+        return 0
+    program = program or await deps.programs.get(account.get("programId"), session)
+    change = Posting(customer_id, "expire", -due, "Points expired", "job", f"expire-points:{now.date()}")
+    await post(deps, session, program, change, now, require_balance=due)
+    return due
 
 
 async def _tier_reset_period(deps: Deps, now: datetime) -> str:

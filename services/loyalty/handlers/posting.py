@@ -18,7 +18,7 @@ class Posting:
     """One change: `delta` moves the balance; qualifying and lifetime move by their own amounts."""
 
     customer_id: str
-    kind: str  # earn | adjust | redeem | expire | clawback
+    kind: str  # earn | adjust | redeem | expire | clawback | deduct (staff, with reason) | void (a code voided)
     delta: int
     reason: str
     source_type: str  # event | request | job
@@ -41,7 +41,12 @@ def account_update(account: dict | None, program: dict, change: Posting, now: da
     qualifying = max(0, qualifying + change.qualifying)
     tier = tier_for(program["tiers"], qualifying)["name"]
     inc = {"balance": change.delta, "lifetimePoints": change.lifetime, "version": 1}
-    inc["credited" if change.delta > 0 else "debited"] = abs(change.delta)
+    if change.kind == "void":
+        # A voided code undoes its redemption's debit rather than crediting anew: the points keep their place (and
+        # their expiry) in the oldest-first order, so redeeming and voiding never postpones an expiry.
+        inc["debited"] = -change.delta
+    else:
+        inc["credited" if change.delta > 0 else "debited"] = abs(change.delta)
     if change.extra and change.extra.get("shortfall"):
         inc["shortfall"] = change.extra["shortfall"]
     fields = {"qualifyingPoints": qualifying, "periodKey": period_key(program, now), "programId": program["_id"],

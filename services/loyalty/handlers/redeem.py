@@ -57,7 +57,9 @@ async def redeem(deps: Deps, customer_id: str, body: RedeemRequest, correlation_
             doc = {"_id": redemption_id, "code": reward_code(), "customerId": customer_id,
                    "programId": program["_id"], "rewardId": reward["id"], "rewardName": reward["name"],
                    "type": reward["type"], "value": reward["value"], "points": cost, "balanceAfter": after["balance"],
-                   "entryId": entry["_id"], "createdAt": now}
+                   "entryId": entry["_id"], "createdAt": now,
+                   # issued -> consumed | voided (handlers/codes.py); a void gives the unit back if one was taken
+                   "status": "issued", "stockTaken": reward["stock"] is not None}
             if body.request_id:
                 doc["requestId"] = body.request_id
             await deps.redemptions.insert(doc, session)

@@ -87,6 +87,10 @@ class ProgramStore:
             return_document=ReturnDocument.AFTER, session=session)
         return taken is not None
 
+    async def give_back_one(self, reward_id: str, session: AsyncClientSession) -> None:
+        """A voided code's unit goes back; a reward made unlimited since has no stock document, so nothing moves."""
+        await self.stock.update_one({"_id": reward_id}, {"$inc": {"remaining": 1}}, session=session)
+
     async def stock_left(self, reward_ids: list[str]) -> dict[str, int]:
         docs = await self.stock.find({"_id": {"$in": reward_ids}}).to_list()
         return {d["_id"]: d["remaining"] for d in docs}

@@ -1,9 +1,14 @@
-"""RedemptionStore: issued reward codes, unique, with the request id that asked for each."""
+"""RedemptionStore: issued reward codes, unique, with the request id that asked for each, and each code's status."""
 from datetime import datetime
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
+
+
+# A code is issued, then consumed (once, by one order) or voided. Codes from before statuses existed have no status
+# field and count as issued: hence "not consumed and not voided" rather than "issued".
+STILL_ISSUED = {"status": {"$nin": ["consumed", "voided"]}}
 
 
 class RedemptionStore:
@@ -22,9 +27,26 @@ class RedemptionStore:
     async def by_request(self, customer_id: str, request_id: str) -> dict | None:
         return await self.collection.find_one({"customerId": customer_id, "requestId": request_id})
 
+    async def by_code(self, code: str, session: AsyncClientSession | None = None) -> dict | None:
+        return await self.collection.find_one({"code": code}, session=session)
+
+    async def mark_consumed(self, code: str, order_id: str, at: datetime) -> dict | None:
+        """Issued -> consumed in one conditional write, so of many concurrent consumers exactly one wins.
+
+        None: the code was not issued any more (consumed or voided meanwhile, or unknown)."""
+        return await self.collection.find_one_and_update(
+            {"code": code, **STILL_ISSUED}, {"$set": {"status": "consumed", "orderId": order_id, "consumedAt": at}},
+            return_document=ReturnDocument.AFTER)
+
+    async def mark_voided(self, code: str, reason: str, at: datetime, session: AsyncClientSession) -> dict | None:
+        """Issued -> voided, in the caller's transaction (the points go back in the same one); None: not issued."""
+        return await self.collection.find_one_and_update(
+            {"code": code, **STILL_ISSUED}, {"$set": {"status": "voided", "voidReason": reason, "voidedAt": at}},
+            return_document=ReturnDocument.AFTER, session=session)
+
     async def top_rewards(self, program_id: str, since: datetime | None, until: datetime | None,
                           limit: int = 5) -> list[dict]:
-        match: dict = {"programId": program_id}
+        match: dict = {"programId": program_id, "status": {"$ne": "voided"}}  # a voided code redeemed nothing
         if since or until:
             match["createdAt"] = {**({"$gte": since} if since else {}), **({"$lt": until} if until else {})}
         cursor = await self.collection.aggregate([
