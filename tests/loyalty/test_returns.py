@@ -56,7 +56,8 @@ async def test_a_refund_after_partial_returns_takes_only_what_is_left(loyalty_ap
     order = order_paid(customer_id, 450_00)  # 450 points
     await deliver(loyalty_app, order)
     await deliver(loyalty_app, items_returned(order, 150_00))  # floor(450 x 150/450) = 150
-    spent = await loyalty_api.post(f"/customers/{customer_id}/loyalty/redeem", json={"rewardId": "default-free-shipping"})
+    spent = await loyalty_api.post(f"/customers/{customer_id}/loyalty/redeem",
+                                   json={"rewardId": "default-free-shipping"})
     assert spent.status_code == 201  # 300 points: the balance is 0
     refund = order_refunded(customer_id, order.order_id, 450_00)
     await deliver(loyalty_app, refund)
