@@ -1,4 +1,5 @@
-"""The baselines: a bare aio-pika consumer doing the loyalty handler's writes, and aio-pika alone (no database).
+"""The baselines: bare aio-pika consumers doing the purchase path's writes (the whole path, or loyalty's part),
+and aio-pika alone (no database).
 
 Neither uses the project's code: plain aio-pika and pymongo, as a hand-written script would.
 """
@@ -80,11 +81,54 @@ def credit_and_ack(client: AsyncMongoClient, db: AsyncDatabase, counter: dict) -
                                          "points": points, "balanceAfter": account["balance"],
                                          "orderId": data["orderId"], "createdAt": now}, session=session)
 
+    return _acking(credit, counter)
+
+
+def record_credit_and_ack(client: AsyncMongoClient, customers: AsyncDatabase, loyalty: AsyncDatabase,
+                          counter: dict) -> Handle:
+    """The whole purchase path as a hand-written script would do it, one transaction per event: the processed
+    marker, the order, the customer's totals, a timeline entry, the loyalty account's $inc and its ledger entry.
+    (Both databases live on one server here, so one transaction can span them; the services can't, which is
+    the point of comparing.)"""
+    processed, orders, profiles, activity = (customers["processed_events"], customers["orders"],
+                                             customers["customers"], customers["activity"])
+    accounts, ledger = loyalty["accounts"], loyalty["ledger"]
+
+    async def record(envelope: dict) -> None:
+        data, now = envelope["data"], datetime.now(timezone.utc)
+        points = data["totalMinor"] // 100
+        async with client.start_session() as session:
+            async with await session.start_transaction():
+                await processed.insert_one({"_id": envelope["id"], "type": envelope["type"], "handledAt": now},
+                                           session=session)
+                await orders.insert_one({"_id": data["orderId"], "customerId": data["customerId"],
+                                         "items": data["items"], "totalMinor": data["totalMinor"],
+                                         "status": data["status"], "placedAt": data["placedAt"], "createdAt": now},
+                                        session=session)
+                await profiles.update_one({"_id": data["customerId"]}, {
+                    "$inc": {"totalSpentMinor": data["totalMinor"], "totalOrders": 1},
+                    "$set": {"lastPurchaseDate": now, "updatedAt": now}}, session=session)
+                await activity.insert_one({"customerId": data["customerId"], "type": "order.placed",
+                                           "summary": f"Order {data['orderId']} placed", "occurredAt": now},
+                                          session=session)
+                account = await accounts.find_one_and_update(
+                    {"_id": data["customerId"]},
+                    {"$inc": {"balance": points, "lifetimePoints": points}, "$set": {"updatedAt": now}},
+                    upsert=True, return_document=ReturnDocument.AFTER, session=session)
+                await ledger.insert_one({"_id": envelope["id"], "customerId": data["customerId"], "kind": "earn",
+                                         "points": points, "balanceAfter": account["balance"],
+                                         "orderId": data["orderId"], "createdAt": now}, session=session)
+
+    return _acking(record, counter)
+
+
+def _acking(work: Callable[[dict], Awaitable[None]], counter: dict) -> Handle:
+    """Runs `work` on the message's envelope, retrying transient transaction errors; acks after commit."""
     async def handle(message: AbstractIncomingMessage) -> None:
         envelope = json.loads(message.body)
         for attempt in range(8):
             try:
-                await credit(envelope)
+                await work(envelope)
                 break
             except DuplicateKeyError:
                 break  # handled before

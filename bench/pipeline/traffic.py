@@ -13,15 +13,21 @@ ROUTING_KEY = contracts.OrderPlaced.TYPE
 CONFIRM_WINDOW = 200  # publishes awaiting their confirm at once: the broker's throughput needs ~200 in flight
 
 
-def purchases(n: int, customers: int, seed: int = 7) -> list[Envelope]:
-    """order.placed envelopes as the storefront publishes them: one order each, spread over `customers`."""
+def customer_ids(n: int) -> list[str]:
+    return [f"bench-customer-{i:06d}" for i in range(n)]
+
+
+def purchases(n: int, customers: int | list[str], seed: int = 7) -> list[Envelope]:
+    """order.placed envelopes as the storefront publishes them (paid): one order each, spread over `customers`
+    (a count, or the ids of customers that exist)."""
+    ids = customer_ids(customers) if isinstance(customers, int) else customers
     rng = random.Random(seed)
     now = datetime.now(timezone.utc)
     envelopes = []
     for i in range(n):
         total = rng.randint(10_00, 300_00)
         order = contracts.OrderPlaced(
-            orderId=f"bench-order-{i:07d}", customerId=f"bench-customer-{rng.randrange(customers):06d}",
+            orderId=f"bench-order-{i:07d}", customerId=ids[rng.randrange(len(ids))],
             items=[{"sku": "DR-1", "name": "Linen dress", "quantity": 1, "unitPriceMinor": total}],
             totalMinor=total, currency="USD", placedAt=now)
         envelopes.append(Envelope.wrap(order, source="storefront", correlation_id=str(uuid.UUID(int=rng.getrandbits(128)))))
