@@ -78,3 +78,20 @@ async def test_concurrent_deductions_never_take_the_balance_below_zero(loyalty_a
     assert sorted(r.status_code for r in responses) == [201] * 10 + [409] * 15
     account = await loyalty_app.state.deps.accounts.get(customer_id)
     assert account["balance"] == 0 and await ledger_sum(loyalty_app, customer_id) == 0
+
+
+async def test_analytics_count_voids_against_redeemed_and_deductions_apart(loyalty_api, loyalty_app):
+    customer_id = await member(loyalty_app)
+    await add_points(loyalty_api, customer_id, 1000)
+    codes = []
+    for _ in range(2):
+        redeemed = await loyalty_api.post(f"/customers/{customer_id}/loyalty/redeem",
+                                          json={"rewardId": "default-free-shipping"})
+        codes.append(redeemed.json()["code"])
+    assert (await loyalty_api.post(f"/loyalty/codes/{codes[0]}/void", json={"reason": "undo"})).status_code == 200
+    assert (await loyalty_api.post(_deductions(customer_id), json={"points": 50, "reason": "x"})).status_code == 201
+    report = (await loyalty_api.get("/loyalty-programs/default/analytics")).json()
+    assert (report["pointsIssued"], report["pointsRedeemed"], report["pointsDeducted"]) == (1000, 300, 50)
+    assert report["pointsOutstanding"] == 650 and report["periods"][0]["redeemed"] == 300
+    assert report["topRewards"] == [{"rewardId": "default-free-shipping", "name": "Free shipping",
+                                     "redemptions": 1, "points": 300}]
