@@ -1,7 +1,7 @@
 """The loyalty process killed (SIGKILL) while it handles a burst, then started again: no point lost or doubled.
-And what such a kill leaves behind, an open transaction, doesn't get good events parked."""
+And what such a kill leaves behind, an open transaction, doesn't get good events parked. The storefront's orders
+reach loyalty through the customers service (order.placed -> order.paid), which keeps running."""
 import time
-import uuid
 
 import pytest
 
@@ -15,8 +15,9 @@ pytestmark = pytest.mark.reliability
 
 @pytest.mark.slow
 async def test_loyalty_killed_mid_burst_credits_every_order_once(stack, burst_size):
-    [loyalty] = await stack.start("loyalty")  # it learns of members from their orders; customers isn't needed
-    burst = order_burst([str(uuid.uuid4()) for _ in range(customers_for(burst_size))], burst_size)
+    await stack.start("customers")
+    [loyalty] = await stack.start("loyalty")
+    burst = order_burst(await stack.create_customers(customers_for(burst_size)), burst_size)
     started = time.monotonic()
     await publish(stack.amqp_url, stack.exchange, burst.messages)
 
@@ -43,8 +44,9 @@ async def test_events_wait_for_a_transaction_a_killed_process_left_open(stack):
     on SecantusDB as on MongoDB). Events on those documents conflict until then: they must be held and retried,
     not requeued until the queue's delivery limit parks them."""
     # A low delivery limit and few retries per delivery: without holding, the events would be parked in seconds.
+    await stack.start("customers")
     [loyalty] = await stack.start("loyalty", delivery_limit=2, transaction_attempts=3)
-    customer_id = str(uuid.uuid4())
+    [customer_id] = await stack.create_customers(1)
     burst = order_burst([customer_id], 4)
     await publish(stack.amqp_url, stack.exchange, burst.messages[:1])
     await eventually(lambda: _earned(stack, 1), what="the first order credited")

@@ -52,12 +52,22 @@ async def _unavailable_during_outage(api, requests: list[tuple[str, str, dict | 
         assert took < GATEWAY_TIMEOUT, f"{method} {path} answered after {took:.1f} s"
 
 
-def _order(customer_id: str, total_minor: int) -> Envelope:
+def _storefront_order(customer_id: str, total_minor: int) -> Envelope:
     order = contracts.OrderPlaced(
         orderId=f"o-{uuid.uuid4().hex[:6]}", customerId=customer_id, currency="USD", totalMinor=total_minor,
         items=[contracts.OrderItemData(sku="S", name="S", quantity=1, unitPriceMinor=total_minor)],
         placedAt=datetime.now(timezone.utc))
     return Envelope.wrap(order, source="storefront")
+
+
+def _paid_order(customer_id: str, total_minor: int) -> Envelope:
+    """A paid order as the customers service announces it: what loyalty earns from."""
+    now = datetime.now(timezone.utc)
+    order = contracts.OrderPaid(
+        orderId=f"o-{uuid.uuid4().hex[:6]}", customerId=customer_id, currency="USD", totalMinor=total_minor,
+        items=[contracts.OrderItemData(sku="S", name="S", quantity=1, unitPriceMinor=total_minor)],
+        placedAt=now, paidAt=now)
+    return Envelope.wrap(order, source="customers")
 
 
 async def test_customers_survive_a_database_outage(service_env, isolation):
@@ -77,7 +87,7 @@ async def test_customers_survive_a_database_outage(service_env, isolation):
                  {"items": [{"sku": "S", "name": "S", "quantity": 1, "unitPrice": 5}]}),
             ])
             # A storefront order arriving during the outage waits for the database instead of being parked.
-            await _publish(service_env, _order(customer["id"], 500))
+            await _publish(service_env, _storefront_order(customer["id"], 500))
 
             await proxy.start()  # the database is back on the same address
             await eventually(lambda: _ready(api), timeout=30, what="ready after the outage")
@@ -97,7 +107,7 @@ async def test_loyalty_survives_a_database_outage(service_env, isolation):
     async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
         async with service_client(app, "http://l") as api:
             await eventually(lambda: _ready(api), what="ready before the outage")
-            await _publish(service_env, _order(customer_id, 1_000))  # the first order makes them a member
+            await _publish(service_env, _paid_order(customer_id, 1_000))  # the first order makes them a member
 
             async def points(expected: int):
                 response = await api.get(f"/customers/{customer_id}/loyalty")
@@ -111,7 +121,7 @@ async def test_loyalty_survives_a_database_outage(service_env, isolation):
                 ("POST", f"/customers/{customer_id}/loyalty/points", {"points": 5, "reason": "Goodwill"}),
                 ("POST", f"/customers/{customer_id}/loyalty/redeem", {"rewardId": "default-free-shipping"}),
             ])
-            await _publish(service_env, _order(customer_id, 2_000))  # held, not parked
+            await _publish(service_env, _paid_order(customer_id, 2_000))  # held, not parked
 
             await proxy.start()
             await eventually(lambda: _ready(api), timeout=30, what="ready after the outage")

@@ -1,12 +1,12 @@
-"""Poison messages reaching a running loyalty process are parked with a reason; the good ones around them count."""
-import uuid
+"""Poison messages reaching a running service are parked with a reason; the good ones around them count. A
+storefront's order.placed goes to the customers service, so that is where its poison lands; the good orders go on
+to loyalty (order.paid) and are credited."""
 
 import pytest
 
 from shared.events.envelope import Envelope
 from tests.conftest import eventually
 from tests.reliability.support.dead_letters import take_parked
-from tests.reliability.support.ledger import loyalty_problems
 from tests.reliability.support.storefront import Outgoing, order_burst, publish
 
 pytestmark = pytest.mark.reliability
@@ -16,7 +16,7 @@ ORDER = {"orderId": "p-1", "customerId": "c-1", "items": [], "totalMinor": 100, 
 
 
 def _poison() -> dict[str, Outgoing]:
-    """Reason fragment expected -> message; all routed as order.placed, which loyalty's queue is bound to."""
+    """Reason fragment expected -> message; all routed as order.placed, which the customers queue is bound to."""
     def envelope(**fields) -> bytes:
         return Envelope(source="storefront", **fields).to_json()
     return {
@@ -30,13 +30,14 @@ def _poison() -> dict[str, Outgoing]:
 
 
 async def test_poison_is_parked_with_a_reason_and_good_events_go_on(stack):
-    [loyalty] = await stack.start("loyalty")
-    burst = order_burst([str(uuid.uuid4()) for _ in range(3)], 60)
+    [customers] = await stack.start("customers")
+    await stack.start("loyalty")
+    burst = order_burst(await stack.create_customers(3), 60)
     poison = _poison()
     # Good orders before and after the poison, on one channel in this order.
     await publish(stack.amqp_url, stack.exchange, burst.messages[:30] + list(poison.values()) + burst.messages[30:],
                   window=1)
-    queue = f"{stack.namespace}.loyalty"
+    queue = f"{stack.namespace}.customers"
     parked: list[tuple[str, bytes]] = []
 
     async def all_parked() -> bool:
@@ -47,11 +48,11 @@ async def test_poison_is_parked_with_a_reason_and_good_events_go_on(stack):
     async def good_handled() -> bool:
         return (await stack.progress())[1] == len(burst.order_ids)
     await eventually(good_handled, timeout=60, what="every good order credited")
-    assert await loyalty_problems(stack.db("loyalty"), burst) == []
+    assert await stack.problems(burst) == []
     reasons = [reason for reason, _ in parked]
     for fragment, message in poison.items():
         matching = [body for reason, body in parked if fragment in reason]
         assert matching == [message.body], f"{fragment!r} not among the reasons {reasons}"
     assert len(parked) == len(poison)
-    await loyalty.wait_ready(timeout=5)  # still consuming: the poison cost it nothing
+    await customers.wait_ready(timeout=5)  # still consuming: the poison cost it nothing
     assert await take_parked(stack.amqp_url, queue) == []

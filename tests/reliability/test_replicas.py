@@ -21,8 +21,8 @@ async def test_replicas_share_the_burst_exactly(stack, burst_size):
     started = time.monotonic()
     await publish(stack.amqp_url, stack.exchange, burst.messages)
     await stack.expect_exact(burst, started, "through 2 customers and 3 loyalty replicas")
-    assert await _replicas_that_handled_orders(loyalty) == 3, "not every loyalty replica took part"
-    assert await _replicas_that_handled_orders(customers) == 2, "not every customers replica took part"
+    assert await _replicas_that_handled(loyalty, "order.paid") == 3, "not every loyalty replica took part"
+    assert await _replicas_that_handled(customers, "order.placed") == 2, "not every customers replica took part"
 
     # Every replica is asked to run the expiry at once, twice: one of the six runs it, the others see the claim.
     later = (datetime.now(timezone.utc) + timedelta(days=2)).replace(hour=12, minute=0)  # an hour on is that day
@@ -54,14 +54,14 @@ async def _run_everywhere(replicas, job: str, now: datetime) -> list[dict]:
     return await asyncio.gather(*(call(r) for r in replicas for _ in range(CALLS_PER_REPLICA)))
 
 
-async def _replicas_that_handled_orders(replicas) -> int:
-    """How many of the replicas handled some order.placed (from each one's metrics)."""
+async def _replicas_that_handled(replicas, event_type: str) -> int:
+    """How many of the replicas handled some event of the type (from each one's metrics)."""
     busy = 0
     for replica in replicas:
         async with replica.client() as api:
             text = (await api.get("/metrics")).text
         handled = sum(sample.value for family in text_string_to_metric_families(text)
                       if family.name == "events_consumed" for sample in family.samples
-                      if sample.labels.get("type") == "order.placed" and sample.labels.get("outcome") == "handled")
+                      if sample.labels.get("type") == event_type and sample.labels.get("outcome") == "handled")
         busy += handled > 0
     return busy
