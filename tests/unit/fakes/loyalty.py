@@ -1,0 +1,214 @@
+"""In-memory loyalty stores with the real ones' method names, return shapes and unique indexes
+(services/loyalty/store/*), and a Deps built from them."""
+import copy
+from datetime import datetime, timezone
+
+from services.loyalty.clients.customers import CustomerFound
+from services.loyalty.handlers.deps import Deps
+from services.loyalty.settings import LoyaltySettings
+from services.loyalty.store.accounts import ZERO
+from shared.errors import Unavailable
+from tests.unit.fakes.runtime import (
+    FakeDocuments, FakeRuntime, FakeSession, bulk_duplicate, check_session, duplicate_key,
+)
+
+Session = FakeSession | None
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+class FakeProgramStore(FakeDocuments):
+    """Programs in insertion order (find_one's natural order)."""
+
+    def put(self, doc: dict) -> dict:
+        self.docs[doc["_id"]] = copy.deepcopy(doc)
+        return doc
+
+    async def get(self, program_id: str, session: Session = None) -> dict | None:
+        check_session(session)
+        return self.read(program_id)
+
+    async def active_at(self, at: datetime, session: Session = None) -> dict | None:
+        check_session(session)
+        return next((p for p in self.all() if p["isActive"] and _aware(p["startDate"]) <= at < _aware(p["endDate"])),
+                    None)
+
+    async def active_between(self, start: datetime, end: datetime, session: Session = None) -> list[dict]:
+        check_session(session)
+        return [p for p in self.all()
+                if p["isActive"] and _aware(p["startDate"]) <= end and _aware(p["endDate"]) > start]
+
+
+class FakeAccountStore(FakeDocuments):
+    async def get(self, customer_id: str, session: Session = None) -> dict | None:
+        check_session(session)
+        return self.read(customer_id)
+
+    async def many(self, customer_ids: list[str], session: Session = None) -> dict[str, dict]:
+        check_session(session)
+        return {c: self.read(c) for c in customer_ids if c in self.docs}
+
+    async def change(self, customer_id: str, inc: dict, set_fields: dict, session: FakeSession,
+                     condition: dict | None = None) -> dict | None:
+        """$inc and $set on the account; with a condition, nothing matches (None) unless it holds, and nothing is
+        created; without one, the account is created on first use ($setOnInsert zeros)."""
+        check_session(session, required=True)
+        doc = self.docs.get(customer_id)
+        if condition is not None:
+            if doc is None or not _holds(doc, condition):
+                return None
+        elif doc is None:
+            doc = self.docs[customer_id] = {"_id": customer_id, **{k: 0 for k in ZERO
+                                                                   if k not in inc and k not in set_fields}}
+        for key, amount in inc.items():
+            doc[key] = doc.get(key, 0) + amount
+        doc.update(copy.deepcopy(set_fields))
+        return self.read(customer_id)
+
+    async def change_many(self, changes: dict[str, tuple[dict, dict]], session: FakeSession) -> None:
+        for customer_id, (inc, fields) in changes.items():
+            await self.change(customer_id, inc, fields, session)
+
+    async def mark_deleted(self, customer_id: str, at: datetime, session: FakeSession) -> None:
+        check_session(session, required=True)
+        if customer_id in self.docs:
+            self.docs[customer_id].update(deleted=True, deletedAt=at)
+
+
+def _holds(doc: dict, condition: dict) -> bool:
+    """The conditions handlers put on an account ({"balance": {"$gte": n}}); anything else is not faked."""
+    for key, test in condition.items():
+        if set(test) != {"$gte"}:
+            raise NotImplementedError(f"the fake account store only knows $gte conditions, not {test}")
+        if doc.get(key) is None or doc[key] < test["$gte"]:
+            return False
+    return True
+
+
+class FakeLedgerStore(FakeDocuments):
+    """Immutable entries with the real unique indexes: (orderId, kind, returnId) for order entries and
+    (customerId, requestId) for requests."""
+
+    def _clash(self, entry: dict) -> str | None:
+        for other in self.docs.values():
+            if other["_id"] == entry["_id"]:
+                return f"_id {entry['_id']}"
+            if isinstance(entry.get("orderId"), str) and isinstance(other.get("orderId"), str) and \
+                    (other["orderId"], other["kind"], other.get("returnId")) == \
+                    (entry["orderId"], entry["kind"], entry.get("returnId")):
+                return f"orderId {entry['orderId']} kind {entry['kind']} returnId {entry.get('returnId')}"
+            if isinstance(entry.get("requestId"), str) and isinstance(other.get("requestId"), str) and \
+                    (other["customerId"], other["requestId"]) == (entry["customerId"], entry["requestId"]):
+                return f"customerId {entry['customerId']} requestId {entry['requestId']}"
+        return None
+
+    async def insert(self, entry: dict, session: FakeSession) -> None:
+        check_session(session, required=True)
+        if clash := self._clash(entry):
+            raise duplicate_key(clash)
+        self.docs[entry["_id"]] = copy.deepcopy(entry)
+
+    async def insert_many(self, entries: list[dict], session: FakeSession) -> None:
+        check_session(session, required=True)
+        for entry in entries:
+            if clash := self._clash(entry):
+                raise bulk_duplicate(clash)
+            self.docs[entry["_id"]] = copy.deepcopy(entry)
+
+    async def orders_with(self, order_ids: list[str], kind: str, session: FakeSession) -> set[str]:
+        check_session(session)
+        return {e["orderId"] for e in self.docs.values() if e.get("orderId") in order_ids and e["kind"] == kind}
+
+    async def for_order(self, order_id: str, kind: str, session: FakeSession) -> dict | None:
+        check_session(session)
+        return next((copy.deepcopy(e) for e in self.docs.values()
+                     if e.get("orderId") == order_id and e["kind"] == kind), None)
+
+    async def for_request(self, customer_id: str, request_id: str, session: Session = None) -> dict | None:
+        check_session(session)
+        return next((copy.deepcopy(e) for e in self.docs.values()
+                     if e["customerId"] == customer_id and e.get("requestId") == request_id), None)
+
+    def entries_of(self, customer_id: str, kind: str | None = None) -> list[dict]:
+        """For assertions: a customer's entries in the order they were written."""
+        return [e for e in self.all() if e["customerId"] == customer_id and kind in (None, e["kind"])]
+
+
+class FakeMemberStore(FakeDocuments):
+    async def get(self, customer_id: str, session: Session = None) -> dict | None:
+        check_session(session)
+        return self.read(customer_id)
+
+    async def remember(self, customer_id: str, status: str, at: datetime, learnt_from: str,
+                       session: Session = None) -> dict:
+        """The status as of `at`; an older one arriving late changes nothing; a tombstone stays deleted."""
+        check_session(session)
+        at = _aware(at)
+        known = self.docs.get(customer_id)
+        if known is not None and known.get("statusAt") is not None and known["statusAt"] >= at:
+            return self.read(customer_id)
+        if known is None:
+            known = self.docs[customer_id] = {"_id": customer_id, "deleted": False, "since": at,
+                                              "learntFrom": learnt_from}
+        known.update(status=status, statusAt=at)
+        return self.read(customer_id)
+
+    async def known_many(self, customer_ids: list[str], at: datetime, session: FakeSession) -> dict[str, dict]:
+        check_session(session, required=True)
+        for c in customer_ids:
+            self.docs.setdefault(c, {"_id": c, "deleted": False, "since": at, "status": None, "learntFrom": "order"})
+        return {c: self.read(c) for c in customer_ids}
+
+    async def mark_deleted(self, customer_id: str, at: datetime, session: FakeSession) -> None:
+        check_session(session, required=True)
+        doc = self.docs.setdefault(customer_id, {"_id": customer_id, "since": at, "learntFrom": "event"})
+        doc.update(deleted=True, deletedAt=at)
+
+
+class FakePaidOrderStore(FakeDocuments):
+    async def seen(self, order_ids: list[str], session: FakeSession) -> set[str]:
+        check_session(session)
+        return {o for o in order_ids if o in self.docs}
+
+    async def get(self, order_id: str, session: FakeSession) -> dict | None:
+        check_session(session)
+        return self.read(order_id)
+
+    async def insert_many(self, docs: list[dict], session: FakeSession) -> None:
+        check_session(session, required=True)
+        for doc in docs:
+            if doc["_id"] in self.docs:
+                raise bulk_duplicate(f"_id {doc['_id']}")
+            self.docs[doc["_id"]] = copy.deepcopy(doc)
+
+    async def save(self, doc: dict, session: FakeSession) -> None:
+        check_session(session, required=True)
+        self.docs[doc["_id"]] = copy.deepcopy(doc)
+
+
+class FakeCustomersClient:
+    """The customers service as loyalty asks it: customer id -> status; `down` answers 503 as the real client."""
+
+    def __init__(self, statuses: dict[str, str] | None = None):
+        self.statuses = dict(statuses or {})
+        self.asked: list[str] = []
+        self.down = False
+
+    async def find(self, customer_id: str) -> CustomerFound | None:
+        self.asked.append(customer_id)
+        if self.down:
+            raise Unavailable("customers service unreachable")
+        status = self.statuses.get(customer_id)
+        return CustomerFound(customer_id, status) if status is not None else None
+
+
+def loyalty_deps(*, settings: LoyaltySettings | None = None, customers: FakeCustomersClient | None = None) -> Deps:
+    """A loyalty Deps over fresh fakes; redemptions and jobs are left out (None) until a test needs them."""
+    programs, accounts, ledger = FakeProgramStore(), FakeAccountStore(), FakeLedgerStore()
+    members, paid_orders = FakeMemberStore(), FakePaidOrderStore()
+    runtime = FakeRuntime("loyalty", [programs, accounts, ledger, members, paid_orders])
+    return Deps(settings=settings or LoyaltySettings(), runtime=runtime, programs=programs, accounts=accounts,
+                ledger=ledger, redemptions=None, members=members, jobs=None, paid_orders=paid_orders,
+                customers=customers or FakeCustomersClient())
