@@ -71,12 +71,6 @@ class CustomerUpdate(InputModel):
 REQUIRED_ON_UPDATE = ("first_name", "last_name", "email", "address", "preferences", "communication", "status", "tags")
 
 
-def search_text(doc: dict) -> str:
-    """What free-text search looks in: name, email and phone, lower-cased."""
-    parts = [doc.get("firstName"), doc.get("lastName"), doc.get("email"), doc.get("phone")]
-    return " ".join(p for p in parts if p).lower()
-
-
 def profile_fields(model: InputModel, *, fields: set[str] | None = None) -> dict:
     """Storage form of the given input fields (camelCase names, plain JSON values)."""
     data = model.model_dump(mode="json", by_alias=True, include=fields)

@@ -5,8 +5,9 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.customers.domain import activity
 from services.customers.domain.customers import (
-    REQUIRED_ON_UPDATE, CustomerCreate, CustomerUpdate, profile_fields, search_text,
+    REQUIRED_ON_UPDATE, CustomerCreate, CustomerUpdate, profile_fields,
 )
+from services.customers.domain.search import search_fields
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.handlers.segment_membership import refresh_membership
 from services.customers.handlers.activity_log import record_activity
@@ -40,7 +41,7 @@ async def create_customer(deps: Deps, body: CustomerCreate, correlation_id: str 
         "totalSpentMinor": 0, "totalOrders": 0, "lastPurchaseDate": None,
         "createdAt": now, "updatedAt": now,
     }
-    doc["searchText"] = search_text(doc)
+    doc.update(search_fields(doc))
 
     async def work(session: AsyncClientSession) -> None:
         await deps.customers.insert(doc, session)
@@ -74,7 +75,7 @@ async def update_customer(deps: Deps, customer_id: str, body: CustomerUpdate,
         for key in unset:
             merged.pop(key, None)
         updated = await deps.customers.update(
-            customer_id, {**changes, "searchText": search_text(merged), "updatedAt": now}, unset, session)
+            customer_id, {**changes, **search_fields(merged), "updatedAt": now}, unset, session)
         await refresh_membership(deps, customer_id, session)
         changed = sorted(k for k in values if k != "emailKey" and current.get(k) != updated.get(k))
         if changed:

@@ -8,6 +8,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.customers.domain.queries import CustomerQuery
 from services.customers.store.customer_filters import compile_filter, compile_sort
+from services.customers.store.search_backfill import backfill_search_fields
 from shared.errors import Conflict
 
 INDEXES = [
@@ -23,7 +24,12 @@ INDEXES = [
     ([("firstName", ASCENDING)], {}),
     ([("loyaltyPoints", DESCENDING)], {}),
     ([("createdAt", DESCENDING)], {}),
+    ([("searchPrefixes", ASCENDING)], {"name": "search_prefixes"}),  # multikey: customer search (q)
 ]
+
+
+# What only search reads: a page of customers leaves it in the database.
+SEARCH_ONLY_FIELDS = {"searchPrefixes": 0, "searchText": 0}
 
 
 class CustomerStore:
@@ -31,8 +37,10 @@ class CustomerStore:
         self.collection = db["customers"]
 
     async def ensure_indexes(self) -> None:
+        """The indexes, and the search fields they serve on customers stored before search had them."""
         for keys, options in INDEXES:
             await self.collection.create_index(keys, **options)
+        await backfill_search_fields(self.collection)
 
     async def insert(self, doc: dict, session: AsyncClientSession) -> None:
         try:
@@ -126,7 +134,8 @@ class CustomerStore:
 
     async def search(self, query: CustomerQuery) -> tuple[list[dict], int]:
         mongo_filter = compile_filter(query)
-        cursor = self.collection.find(mongo_filter).sort(compile_sort(query)).skip(query.offset).limit(query.limit)
+        cursor = self.collection.find(mongo_filter, projection=SEARCH_ONLY_FIELDS).sort(compile_sort(query)) \
+            .skip(query.offset).limit(query.limit)
         items = await cursor.to_list()
         total = await self.collection.count_documents(mongo_filter)
         return items, total
