@@ -1,6 +1,10 @@
-"""A service's running parts: Mongo client, outbox and relay, idempotent consumer; built in the app's lifespan."""
+"""A service's running parts: Mongo client, outbox and relay, idempotent consumer, background work and scheduler;
+built in the app's lifespan."""
 import asyncio
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
@@ -16,9 +20,12 @@ from shared.errors import AppError, Unavailable
 from shared.events.envelope import Envelope, Event, UnknownEvent, parse_event
 from shared.inbox import AlreadyHandled, Inbox
 from shared.actor import actor_from_record, current_actor
+from shared.background import BackgroundTask, Supervisor
+from shared.jobs import JobClaims
 from shared.logging import correlation_id
 from shared.mongo import create_client, ping, run_in_transaction
 from shared.outbox import Outbox, OutboxRelay
+from shared.scheduler import Scheduler
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -49,10 +56,16 @@ class ServiceRuntime:
         self.relay = OutboxRelay(self.outbox, self.publisher, batch_size=settings.outbox_batch_size,
                                  poll_seconds=settings.outbox_poll_seconds)
         self.consumer: Consumer | None = None
-        self._tasks: list[asyncio.Task] = []
+        # Names this process in leases and claims: unique per process, readable in the database.
+        self.instance_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.background = Supervisor()
+        # The service's periodic jobs are added by its setup; `POST .../jobs/{name}/run` goes through it as well.
+        self.scheduler = Scheduler(JobClaims(self.db["jobs"]), self.instance_id,
+                                   settings.scheduler_interval_seconds)
 
-    async def start(self, subscriptions: dict[str, EventHandler]) -> None:
-        """Starts the outbox relay and, if the service consumes anything, its consumer."""
+    async def start(self, subscriptions: dict[str, EventHandler], background: list[BackgroundTask] = ()) -> None:
+        """Starts the outbox relay, the consumer (if the service consumes anything), the service's own background
+        tasks and, if it has periodic jobs and its scheduler is enabled, the scheduler, in that order."""
         self.subscriptions = subscriptions
         settings = self.settings
         if subscriptions:
@@ -68,23 +81,24 @@ class ServiceRuntime:
             retention = timedelta(days=settings.event_retention_days)
             await self.outbox.ensure_indexes(retention=retention)
             await self.inbox.ensure_indexes(retention=retention)
+            await self.scheduler.claims.ensure_indexes()
         except Exception:
             log.warning("database not reachable at start; indexes will be created on the next start", exc_info=True)
-        self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        tasks = [BackgroundTask("outbox-relay", self.relay.run)]
         if self.consumer:
-            self._tasks.append(asyncio.create_task(self.consumer.run(), name="consumer"))
+            tasks.append(BackgroundTask("consumer", self.consumer.run, after_stop=self.consumer.close))
+        tasks.extend(background)
+        if self.scheduler.jobs and settings.scheduler_enabled:
+            tasks.append(self.scheduler.task())
+        for task in tasks:
+            self.background.start(task)
 
-    def add_task(self, coroutine, name: str) -> None:
-        """Runs a service's own background loop (scheduler, worker) for the life of the process."""
-        self._tasks.append(asyncio.create_task(coroutine, name=name))
-
-    async def stop(self) -> None:
-        """Stops background work, then closes connections; each step is bounded so shutdown never hangs."""
-        for task in self._tasks:
-            task.cancel()
-        await self._bounded("background tasks", asyncio.gather(*self._tasks, return_exceptions=True))
-        if self.consumer:
-            await self._bounded("consumer", self.consumer.close())
+    async def stop(self, close_service: Callable[[], Awaitable[None]] | None = None) -> None:
+        """Stops background work (last started first), closes the service's own clients (`close_service`), then
+        the runtime's connections; each step is bounded so shutdown never hangs."""
+        await self.background.stop_all()
+        if close_service is not None:
+            await self._bounded("service clients", close_service())
         await self._bounded("publisher", self.publisher.close())
         await self._bounded("database client", self.mongo.close())
 

@@ -1,6 +1,8 @@
-"""Builds a service's FastAPI app the same way for every service: lifespan, errors, health, request ids."""
+"""Builds a service's FastAPI app the same way for every service: lifespan, background work, errors, health,
+request ids."""
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import logging
@@ -10,23 +12,41 @@ from fastapi import APIRouter, FastAPI
 from pymongo.errors import PyMongoError
 
 from shared.actor import install_actor
+from shared.background import BackgroundTask
 from shared.internal_auth import install_internal_auth
 from shared.logging import configure_logging
 from shared.metrics import OUTBOX_BACKLOG, install_http_metrics, metrics_response
 from shared.production import require_safe_secrets
 from shared.runtime import EventHandler, ServiceRuntime
+from shared.scheduler import PeriodicJob
 from shared.settings import ServiceSettings
 from shared.web import ERROR_RESPONSES, health_router, install_error_handlers, install_request_ids
 
 log = logging.getLogger(__name__)
 
-# Given the runtime, builds the service's handler dependencies (creating indexes) and its subscriptions.
-Setup = Callable[[ServiceRuntime], Awaitable[tuple[Any, dict[str, EventHandler]]]]
+
+@dataclass
+class ServiceParts:
+    """What a service's setup hands back: its handler dependencies, its event subscriptions, its own background
+    tasks (started after the relay and consumer, stopped before them), its periodic jobs (run by the one shared
+    scheduler) and what to close once all background work has stopped."""
+    deps: Any
+    subscriptions: dict[str, EventHandler]
+    background: list[BackgroundTask] = field(default_factory=list)
+    jobs: list[PeriodicJob] = field(default_factory=list)
+    close: Callable[[], Awaitable[None]] | None = None
+
+
+# Given the runtime, builds the service's parts (creating indexes); nothing in it runs in the background yet.
+Setup = Callable[[ServiceRuntime], Awaitable[ServiceParts]]
 
 
 def create_service_app(*, settings: ServiceSettings, title: str, routers: list[APIRouter], setup: Setup,
                        public_prefixes: tuple[str, ...] = ()) -> FastAPI:
     """`public_prefixes`: paths answered without the internal token (see shared.internal_auth).
+
+    No service writes its own lifespan: background work starts once setup is done, just before the app takes
+    requests, and stops at shutdown in reverse order (shared.background.Supervisor).
 
     Raises shared.production.UnsafeForProduction in production with unfit secrets (`__main__` has already
     refused them; this covers any other way of building the app)."""
@@ -36,12 +56,16 @@ def create_service_app(*, settings: ServiceSettings, title: str, routers: list[A
     async def lifespan(app: FastAPI):
         runtime = ServiceRuntime(settings)
         app.state.runtime = runtime
+        parts: ServiceParts | None = None
         try:
-            app.state.deps, subscriptions = await setup(runtime)
-            await runtime.start(subscriptions)
+            parts = await setup(runtime)
+            app.state.deps = parts.deps
+            for job in parts.jobs:
+                runtime.scheduler.add(job)
+            await runtime.start(parts.subscriptions, parts.background)
             yield
         finally:
-            await runtime.stop()
+            await runtime.stop(parts.close if parts else None)
 
     app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
     install_error_handlers(app)

@@ -30,6 +30,9 @@ class ServiceSettings(BaseSettings):
     outbox_poll_seconds: float = Field(0.5, gt=0)
     outbox_batch_size: int = Field(200, ge=1)
     publish_timeout_seconds: float = Field(5.0, gt=0)
+    scheduler_enabled: bool = Field(True, description="tick the periodic jobs (shared/scheduler.py) in this process")
+    scheduler_interval_seconds: float = Field(60.0, gt=0, description="how often this process tries to claim due "
+                                              "periodic jobs")
     transaction_attempts: int = Field(8, ge=1)
     event_retention_days: float = Field(7.0, ge=1 / 24, description="sent outbox records and processed-event markers "
                                         "are deleted this long after (TTL); keep it far above any redelivery delay")

@@ -1,56 +1,45 @@
-"""create_app(settings): the campaigns service: API, recipient read model, send workers and scheduler."""
-from contextlib import asynccontextmanager
-
+"""create_app(settings): the campaigns service: API, recipient read model, send workers and the campaign tick."""
 import httpx
 from fastapi import FastAPI
 
 from services.campaigns import events
 from services.campaigns.api import campaigns, messages, templates, tracking
-from services.campaigns.handlers import scheduler
 from services.campaigns.handlers.delivery import Deliverer
 from services.campaigns.handlers.deps import Deps
+from services.campaigns.handlers.scheduler import campaign_tick
 from services.campaigns.settings import CampaignsSettings
 from services.campaigns.work.queue import WorkQueue
 from shared.runtime import ServiceRuntime
-from shared.service_app import create_service_app
+from shared.service_app import ServiceParts, create_service_app
 
 
 def create_app(settings: CampaignsSettings, *,
                customers_transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
     """`customers_transport` lets tests route segment lookups to an in-process customers app."""
 
-    async def setup(runtime: ServiceRuntime):
+    async def setup(runtime: ServiceRuntime) -> ServiceParts:
         deps = Deps.build(settings, runtime, customers_transport)
         await deps.ensure_indexes()
-        return deps, events.subscriptions(deps)
+        deliverer = Deliverer(deps)
+        work = WorkQueue(settings, deliverer.handle)
+        deps.work = work
+        await work.declare()  # before the app takes requests: no work item is ever unroutable
 
-    app = create_service_app(settings=settings, title="Campaigns service",
-                             routers=[campaigns.router, templates.router, messages.router, tracking.router],
-                             setup=setup, public_prefixes=tracking.PUBLIC_PREFIXES)
-    service_lifespan = app.router.lifespan_context
+        def stop_delivering() -> None:
+            deliverer.stopping = True
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        async with service_lifespan(app):
-            deps: Deps = app.state.deps
-            deliverer = Deliverer(deps)
-            work = WorkQueue(settings, deliverer.handle)
-            deps.work = work
-            try:
-                await work.declare()
-                work.start()
-                if settings.scheduler_enabled:
-                    deps.background.spawn(scheduler.run(deps), name="scheduler")
-                yield
-            finally:
-                # Deliveries stop first, then in-flight sends are cancelled as a crash would leave them: the restart
-                # rules must cope. Refusing work items instead (nack and requeue) had the broker hand them straight
-                # back, and a quorum queue counts every such return toward its delivery limit: parked, never sent.
-                deliverer.stopping = True
-                await work.stop_consuming()
-                await deps.background.stop()
-                await work.stop()
-                await deps.close()
+        async def close() -> None:
+            # By now the work-queue consumer has stopped (its unacknowledged items go back to the queue); in-flight
+            # sends and fan-outs are cancelled as a crash would leave them: the restart rules must cope. Refusing
+            # work items instead (nack and requeue) had the broker hand them straight back, and a quorum queue
+            # counts every such return toward its delivery limit: parked, never sent.
+            await deps.background.stop()
+            await work.stop()
+            await deps.close()
 
-    app.router.lifespan_context = lifespan
-    return app
+        return ServiceParts(deps, events.subscriptions(deps), background=[work.consuming(stop_delivering)],
+                            jobs=[campaign_tick(deps)], close=close)
+
+    return create_service_app(settings=settings, title="Campaigns service",
+                              routers=[campaigns.router, templates.router, messages.router, tracking.router],
+                              setup=setup, public_prefixes=tracking.PUBLIC_PREFIXES)

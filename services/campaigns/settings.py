@@ -49,8 +49,8 @@ class CampaignsSettings(ServiceSettings):
     fanout_lease_seconds: float = Field(60.0, gt=0, description="a fan-out not renewed for this long is resumed")
     sending_stale_seconds: float = Field(300.0, gt=0,
                                          description="a message left 'sending' this long becomes 'unknown'")
-    scheduler_enabled: bool = True
-    scheduler_poll_seconds: float = Field(1.0, gt=0)
+    # The campaign tick (due scheduled campaigns, stalled fan-outs, interrupted sends) polls often.
+    scheduler_interval_seconds: float = Field(1.0, gt=0, description="how often this process runs the campaign tick")
     # Template limits (docs/campaigns.md, "Template limits"): each render of a subject, text or HTML body.
     template_max_output_chars: int = Field(1_000_000, ge=1_000, description="characters one render may produce")
     template_max_iterations: int = Field(100_000, ge=100,

@@ -5,17 +5,20 @@ from services.customers import events
 from services.customers.api import activity, customers, orders, segments
 from services.customers.handlers import segment_worker
 from services.customers.handlers.deps import Deps
+from services.customers.handlers.segments import install_prebuilt
 from services.customers.settings import CustomersSettings
 from shared.runtime import ServiceRuntime
-from shared.service_app import create_service_app
+from shared.service_app import ServiceParts, create_service_app
 
 
 def create_app(settings: CustomersSettings) -> FastAPI:
-    async def setup(runtime: ServiceRuntime):
+    async def setup(runtime: ServiceRuntime) -> ServiceParts:
         deps = Deps.build(settings, runtime)
         await deps.ensure_indexes()
-        await segment_worker.start(deps, runtime)
-        return deps, events.subscriptions(deps)
+        await install_prebuilt(deps)
+        return ServiceParts(deps, events.subscriptions(deps),
+                            background=[segment_worker.job_worker(deps, runtime.instance_id)],
+                            jobs=[segment_worker.refresh_job(deps)])
 
     return create_service_app(settings=settings, title="Customers service",
                               routers=[customers.router, orders.router, activity.router, segments.router], setup=setup)

@@ -79,7 +79,7 @@ def segments_transport(segments):
 def campaigns_settings(service_env, isolation, sinks):
     return CampaignsSettings(mongo_database=f"campaigns_{isolation}", **service_env, smtp_port=sinks.smtp_port,
                              sms_url=sinks.sms_url, public_url="http://campaigns", customers_url="http://customers",
-                             scheduler_poll_seconds=0.1, retry_backoff_seconds=0.05, send_rate_per_second=0)
+                             scheduler_interval_seconds=0.1, retry_backoff_seconds=0.05, send_rate_per_second=0)
 
 
 @pytest.fixture

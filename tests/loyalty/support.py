@@ -81,11 +81,6 @@ async def ledger_sum(app, customer_id: str) -> int:
 
 async def stop_consuming(app) -> None:
     """Stops the app's event consumer for the rest of the test: nothing more reaches its handlers."""
-    import asyncio
     runtime = app.state.runtime
-    tasks = [task for task in runtime._tasks if task.get_name() == "consumer"]
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    await runtime.consumer.close()
+    await runtime.background.stop("consumer")  # cancelled, then its connection closed
     assert not runtime.consumer.consuming.is_set()

@@ -1,10 +1,10 @@
-"""The time-driven loop: starts due scheduled campaigns, resumes stalled fan-outs, settles interrupted sends.
+"""The campaign tick, a job of the shared scheduler: starts due scheduled campaigns, resumes stalled fan-outs,
+settles interrupted sends.
 
 Every step claims its work atomically in MongoDB, so any number of replicas can run it at once.
 """
-import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
@@ -12,19 +12,17 @@ from services.campaigns.handlers.campaigns import fanout_owner, lease
 from services.campaigns.handlers.deps import Deps, utcnow
 from services.campaigns.handlers.sending import start_fan_out
 from services.campaigns.store.counters import any_shard
+from shared.scheduler import PeriodicJob
 
 log = logging.getLogger(__name__)
 
 
-async def run(deps: Deps) -> None:
-    while True:
-        try:
-            await tick(deps)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("scheduler tick failed")
-        await asyncio.sleep(deps.settings.scheduler_poll_seconds)
+def campaign_tick(deps: Deps) -> PeriodicJob:
+    """Run by the shared scheduler on every tick of every replica (period None): each step below claims each
+    campaign or message atomically itself, so replicas share the work and a due campaign starts once."""
+    async def run(now: datetime) -> None:
+        await tick(deps)
+    return PeriodicJob("campaign-tick", run, period=None)
 
 
 async def tick(deps: Deps) -> None:

@@ -1,4 +1,5 @@
-"""Background tasks a process owns (fan-outs, loops); all cancelled on shutdown, like a crash would."""
+"""The fan-outs and in-flight deliveries a process has under way (started per campaign or work item, unlike the
+service's long-running background tasks in shared/background.py); all cancelled on shutdown, like a crash would."""
 import asyncio
 import logging
 from collections.abc import Coroutine

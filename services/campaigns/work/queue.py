@@ -1,9 +1,11 @@
 """The send work queue: one durable quorum queue of work items (one per recipient) on the events exchange."""
 import asyncio
+from collections.abc import Callable
 
 import aio_pika
 
 from services.campaigns.settings import CampaignsSettings
+from shared.background import BackgroundTask
 from shared.bus.consumer import Consumer, EnvelopeHandler
 from shared.bus.publisher import Publisher
 from shared.bus.topology import declare_exchange, declare_service_queue
@@ -37,8 +39,12 @@ class WorkQueue:
                                         routing_keys=[SEND], delivery_limit=self.settings.delivery_limit,
                                         queue_type=self.settings.queue_type)
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self.consumer.run(), name="send-consumer")
+    def consuming(self, before_stop: Callable[[], None]) -> BackgroundTask:
+        """The work-queue consumer as a background task of the service. At shutdown `before_stop` runs first (the
+        deliverer stops taking items), then the consumer is cancelled and its connection closed: the items not
+        acknowledged go back to the queue."""
+        return BackgroundTask("send-consumer", self.consumer.run, before_stop=before_stop,
+                              after_stop=self.consumer.close)
 
     async def publish(self, items: list[dict]) -> None:
         """Publishes work items with confirms, PUBLISH_WINDOW in flight; raises PublishFailed if any is unconfirmed."""
@@ -50,13 +56,6 @@ class WorkQueue:
         envelope = Envelope(type=SEND, source=self.settings.service_name, data=item, id=item["messageId"])
         await self.publisher.publish(envelope.to_json(), routing_key=SEND, message_id=item["messageId"])
 
-    async def stop_consuming(self) -> None:
-        """No more deliveries; the unacknowledged ones go back to the queue when the connection closes."""
-        if self._task:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-        await self.consumer.close()
-
     async def stop(self) -> None:
-        await self.stop_consuming()
+        await self.consumer.close()
         await self.publisher.close()

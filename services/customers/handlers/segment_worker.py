@@ -1,42 +1,47 @@
-"""The background worker of the customers service for segments: runs queued jobs and the periodic time refresh."""
+"""The customers service's segment background work: the queued-job worker, and the periodic time-based refresh
+(a job of the shared scheduler, shared/scheduler.py)."""
 import asyncio
 import logging
-import os
-import socket
-import uuid
-from datetime import timedelta
+from datetime import datetime
 
-from services.customers.handlers.deps import utcnow
 from services.customers.handlers.segment_jobs import run_next_job
 from services.customers.handlers.segment_recompute import refresh_time_based
-from services.customers.handlers.segments import install_prebuilt
+from shared.background import BackgroundTask
+from shared.scheduler import DAY_SECONDS, PeriodicJob, every
 
 log = logging.getLogger(__name__)
-TIME_REFRESH = "time_refresh"
+SEGMENT_REFRESH = "segment-refresh"
 
 
-async def refresh_if_due(deps) -> bool:
-    """Runs the time-based refresh when its turn has come; one replica wins each turn."""
-    now = utcnow()
-    interval = timedelta(seconds=deps.segments.settings.time_refresh_seconds)
-    if not await deps.segments.store.claim_schedule(TIME_REFRESH, now, now + interval):
-        return False
-    changes = await refresh_time_based(deps, now)
-    log.info("time-based segments refreshed", extra={"changes": changes})
-    return True
+def refresh_job(deps) -> PeriodicJob:
+    """Time-based segments are recomputed once per SEGMENTS_TIME_REFRESH_SECONDS interval, by one replica."""
+    settings = deps.segments.settings
+
+    async def refresh(now: datetime) -> dict:
+        changes = await refresh_time_based(deps, now)
+        log.info("time-based segments refreshed", extra={"changes": changes})
+        return {"changes": changes}
+
+    # An interval's claim is kept for a day: long past its interval, and short enough not to pile up.
+    return PeriodicJob(SEGMENT_REFRESH, refresh, every(settings.time_refresh_seconds),
+                       lease_seconds=settings.job_lease_seconds, keep_seconds=max(DAY_SECONDS,
+                                                                                  2 * settings.time_refresh_seconds))
 
 
-async def run_worker(deps) -> None:
-    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+def job_worker(deps, owner: str) -> BackgroundTask:
+    """Runs queued segment jobs (recompute, purge, bulk actions) one after another, woken as soon as one is queued."""
+    return BackgroundTask("segment-jobs", lambda: _run_jobs(deps, owner))
+
+
+async def _run_jobs(deps, owner: str) -> None:
     parts = deps.segments
     while True:
         try:
             worked = await run_next_job(deps, owner)
-            worked = await refresh_if_due(deps) or worked
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("segment worker error")
+        except Exception:  # one job's failure is recorded on the job; the worker goes on with the next
+            log.exception("segment job failed")
             worked = False
         if not worked:
             try:
@@ -44,10 +49,3 @@ async def run_worker(deps) -> None:
             except asyncio.TimeoutError:
                 pass
             parts.wake.clear()
-
-
-async def start(deps, runtime) -> None:
-    """Called from the app's setup: pre-built segments, then the worker, stopped with the runtime's other tasks."""
-    await install_prebuilt(deps)
-    # The runtime cancels and awaits its tasks on shutdown; the worker is one of them.
-    runtime.add_task(run_worker(deps), name="segment-worker")

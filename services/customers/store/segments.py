@@ -1,6 +1,5 @@
 """SegmentStore: segments, their members and sharded member counters, and the customer reads segments need."""
 import zlib
-from datetime import datetime
 
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -23,7 +22,6 @@ class SegmentStore:
         self.segments = db["segments"]
         self.members = db["segment_members"]
         self.counters = db["segment_counters"]
-        self.schedule = db["segment_schedule"]
         self.customers = db["customers"]
 
     async def ensure_indexes(self) -> None:
@@ -130,13 +128,3 @@ class SegmentStore:
 
     async def sample(self, mongo_filter: dict, size: int) -> list[dict]:
         return await self.customers.find(mongo_filter).limit(size).to_list() if size else []
-
-    async def claim_schedule(self, name: str, now: datetime, next_run: datetime) -> bool:
-        """Moves a periodic task's next run forward; only the replica whose update lands runs it."""
-        try:
-            await self.schedule.update_one({"_id": name}, {"$setOnInsert": {"nextRunAt": next_run}}, upsert=True)
-        except DuplicateKeyError:
-            pass  # another replica created it first
-        claimed = await self.schedule.find_one_and_update({"_id": name, "nextRunAt": {"$lte": now}},
-                                                          {"$set": {"nextRunAt": next_run, "lastRunAt": now}})
-        return claimed is not None

@@ -1,5 +1,4 @@
 """What every handler works with; built once in the app's lifespan."""
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -12,13 +11,13 @@ from services.loyalty.clients.customers import CustomersClient
 from services.loyalty.handlers.locks import CustomerLocks
 from services.loyalty.settings import LoyaltySettings
 from services.loyalty.store.accounts import AccountStore
-from services.loyalty.store.jobs import JobClaims
 from services.loyalty.store.ledger import LedgerStore
 from services.loyalty.store.members import MemberStore
 from services.loyalty.store.orders import PaidOrderStore
 from services.loyalty.store.programs import ProgramStore
 from services.loyalty.store.redemptions import RedemptionStore
 from shared.errors import Unavailable
+from shared.jobs import JobClaims
 from shared.runtime import ServiceRuntime
 
 T = TypeVar("T")
@@ -33,18 +32,17 @@ class Deps:
     ledger: LedgerStore
     redemptions: RedemptionStore
     members: MemberStore
-    jobs: JobClaims
+    jobs: JobClaims  # the runtime scheduler's claims (shared/scheduler.py)
     paid_orders: PaidOrderStore
     customers: CustomersClient
     locks: CustomerLocks = field(default_factory=CustomerLocks)
-    instance_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     @classmethod
     def build(cls, settings: LoyaltySettings, runtime: ServiceRuntime,
               customers: CustomersClient | None = None) -> "Deps":
         db = runtime.db
         return cls(settings, runtime, ProgramStore(db), AccountStore(db), LedgerStore(db), RedemptionStore(db),
-                   MemberStore(db), JobClaims(db), PaidOrderStore(db), customers or CustomersClient(settings))
+                   MemberStore(db), runtime.scheduler.claims, PaidOrderStore(db), customers or CustomersClient(settings))
 
     async def transaction(self, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
         """The runtime's bounded transaction; contention that outlasts its retries is a clean 503, not a 500."""

@@ -1,17 +1,15 @@
-"""Scheduled jobs: the quarterly tier reset and points expiry, each claimed once per period across replicas."""
-import logging
-from collections.abc import Awaitable, Callable
+"""Periodic jobs: the quarterly tier reset and points expiry, run by the shared scheduler once per period across
+replicas (shared/scheduler.py)."""
 from datetime import datetime
+from functools import partial
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.loyalty.domain.tiers import period_key, tier_for
 from services.loyalty.handlers.deps import Deps
 from services.loyalty.handlers.posting import Posting, post
-from shared.errors import NotFound
 from shared.events import contracts
-
-log = logging.getLogger(__name__)
+from shared.scheduler import PeriodicJob, daily
 
 
 async def reset_tiers(deps: Deps, now: datetime) -> dict:
@@ -71,34 +69,19 @@ async def _expire_account(deps: Deps, customer_id: str, program: dict | None, no
 
 
 async def _tier_reset_period(deps: Deps, now: datetime) -> str:
+    """The active program's qualification period (a quarter unless the program says otherwise)."""
     program = await deps.programs.active_at(now)
     return period_key(program, now) if program else f"none:{now.date()}"
 
 
-async def _daily(deps: Deps, now: datetime) -> str:
-    return now.date().isoformat()
-
-
-# name -> (the period a run belongs to, the work)
-JOBS: dict[str, tuple[Callable[[Deps, datetime], Awaitable[str]], Callable[[Deps, datetime], Awaitable[dict]]]] = {
-    "tier-reset": (_tier_reset_period, reset_tiers),
-    "expire-points": (_daily, expire_points),
-}
+def periodic_jobs(deps: Deps) -> list[PeriodicJob]:
+    """Registered with the service's scheduler; a crashed run is taken over once job_lease_seconds have passed."""
+    lease = deps.settings.job_lease_seconds
+    return [PeriodicJob("tier-reset", partial(reset_tiers, deps), partial(_tier_reset_period, deps), lease),
+            PeriodicJob("expire-points", partial(expire_points, deps), daily, lease)]
 
 
 async def run_job(deps: Deps, name: str, now: datetime) -> dict:
-    """Runs the job for the period `now` falls in, unless another run (here or on a replica) claimed it."""
-    if name not in JOBS:
-        raise NotFound(f"no job named {name}; jobs: {', '.join(JOBS)}", field="name")
-    period_for, work = JOBS[name]
-    period = await period_for(deps, now)
-    if not await deps.jobs.claim(name, period, deps.instance_id, deps.settings.job_lease_seconds):
-        return {"job": name, "period": period, "ran": False, "result": None}
-    try:
-        result = await work(deps, now)
-    except Exception:
-        await deps.jobs.release(name, period, deps.instance_id)
-        raise
-    await deps.jobs.complete(name, period, deps.instance_id, result)
-    log.info("job ran", extra={"job": name, "period": period, "result": result})
-    return {"job": name, "period": period, "ran": True, "result": result}
+    """Runs the job for the period `now` falls in, unless another run (here or on a replica) claimed it: the same
+    claim the scheduler's ticks take, so an operator's run and a tick never both run one period."""
+    return (await deps.runtime.scheduler.run_job(name, now)).as_dict()
