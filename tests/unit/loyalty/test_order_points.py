@@ -32,11 +32,13 @@ def envelope(event) -> Envelope:
 
 def paid(order_id: str, total_minor: int = 12345, customer_id: str = "ada") -> contracts.OrderPaid:
     now = utcnow()
-    return contracts.OrderPaid(orderId=order_id, customerId=customer_id, items=[{**ITEM, "unitPriceMinor": total_minor}],
-                               totalMinor=total_minor, currency="USD", placedAt=now, paidAt=now)
+    return contracts.OrderPaid(orderId=order_id, customerId=customer_id,
+                               items=[{**ITEM, "unitPriceMinor": total_minor}], totalMinor=total_minor,
+                               currency="USD", placedAt=now, paidAt=now)
 
 
-def returned(order_id: str, return_id: str, amount_minor: int, total_minor: int = 12345) -> contracts.OrderItemsReturned:
+def returned(order_id: str, return_id: str, amount_minor: int,
+             total_minor: int = 12345) -> contracts.OrderItemsReturned:
     return contracts.OrderItemsReturned(returnId=return_id, orderId=order_id, customerId="ada", items=[],
                                         amountMinor=amount_minor, orderTotalMinor=total_minor, reason="too small",
                                         returnedAt=utcnow())

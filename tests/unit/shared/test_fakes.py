@@ -1,0 +1,76 @@
+"""The fakes keep the contracts the handlers rely on: a rolled-back transaction leaves nothing, unique keys raise the
+driver's errors, conditional updates match nothing rather than create, and writes need their live session."""
+import pytest
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from services.customers.store.orders import OrderAlreadyRecorded
+from shared.events import contracts
+from tests.unit.fakes.customers import FakeOrderStore
+from tests.unit.fakes.loyalty import FakeAccountStore, FakeLedgerStore
+from tests.unit.fakes.runtime import FakeRuntime, FakeSession
+
+EVENT = contracts.OrderStatusChanged(orderId="o-1", customerId="ada", previousStatus="paid", status="shipped")
+
+
+async def test_a_transaction_that_raises_takes_back_its_writes_and_its_events():
+    orders = FakeOrderStore()
+    runtime = FakeRuntime("customers", [orders])
+
+    async def work(session):
+        await orders.insert({"_id": "o-1", "status": "paid"}, session)
+        await runtime.outbox.add(session, EVENT)
+        raise ValueError("a rule said no")
+
+    with pytest.raises(ValueError):
+        await runtime.transaction(work)
+
+    assert orders.docs == {} and runtime.outbox.events == []
+    assert (runtime.committed, runtime.rolled_back) == (0, 1)
+
+
+async def test_a_committed_transaction_keeps_its_events_with_their_correlation_id():
+    runtime = FakeRuntime("customers", [])
+
+    await runtime.transaction(lambda session: runtime.outbox.add(session, EVENT, correlation_id="req-1"))
+
+    [record] = runtime.outbox.records
+    assert (record.type, record.source, record.correlation_id) == ("order.status.changed", "customers", "req-1")
+
+
+async def test_a_write_with_a_session_whose_transaction_ended_is_refused():
+    runtime, orders = FakeRuntime("customers", []), FakeOrderStore()
+    kept = await runtime.transaction(lambda session: _return(session))
+    with pytest.raises(AssertionError):
+        await orders.insert({"_id": "o-1", "status": "paid"}, kept)
+
+
+async def _return(session):
+    return session
+
+
+async def test_unique_keys_raise_what_the_real_stores_raise():
+    session = FakeSession()
+    ledger, orders = FakeLedgerStore(), FakeOrderStore()
+    earn = {"_id": "e-1", "customerId": "ada", "orderId": "o-1", "kind": "earn"}
+    await ledger.insert(earn, session)
+    await ledger.insert({**earn, "_id": "c-1", "kind": "clawback", "returnId": "r-1"}, session)
+    await ledger.insert({**earn, "_id": "c-2", "kind": "clawback", "returnId": "r-2"}, session)
+
+    with pytest.raises(DuplicateKeyError):
+        await ledger.insert({**earn, "_id": "e-2"}, session)
+    with pytest.raises(BulkWriteError):
+        await ledger.insert_many([{**earn, "_id": "c-3", "kind": "clawback", "returnId": "r-1"}], session)
+    await orders.insert({"_id": "o-1", "status": "paid"}, session)
+    with pytest.raises(OrderAlreadyRecorded):
+        await orders.insert({"_id": "o-1", "status": "pending"}, session)
+
+
+async def test_a_conditional_account_change_matches_nothing_and_creates_nothing():
+    session, accounts = FakeSession(), FakeAccountStore()
+
+    assert await accounts.change("ada", {"balance": -5}, {}, session, {"balance": {"$gte": 5}}) is None
+    assert await accounts.get("ada") is None
+    created = await accounts.change("ada", {"balance": 3}, {"tier": "bronze"}, session)
+    assert (created["balance"], created["lifetimePoints"], created["tier"]) == (3, 0, "bronze")
+    assert await accounts.change("ada", {"balance": -5}, {}, session, {"balance": {"$gte": 5}}) is None
+    assert (await accounts.get("ada"))["balance"] == 3
