@@ -95,7 +95,7 @@ class Order:
 
 
 @strawberry.type
-class RowError:
+class RowFailure:
     code: str
     message: str
     field: str | None
@@ -108,14 +108,14 @@ class RecordOrderResult:
     order_id: strawberry.ID | None
     status: OrderStatus | None
     recorded: bool | None = strawberry.field(description="false: this order id was already recorded")
-    error: RowError | None
+    error: RowFailure | None
 
     @classmethod
     def from_json(cls, data: dict) -> "RecordOrderResult":
         error = data.get("error")
         return cls(index=data["index"], ok=data["ok"], order_id=data.get("orderId"),
                    status=OrderStatus(data["status"]) if data.get("status") else None, recorded=data.get("recorded"),
-                   error=RowError(code=error["code"], message=error["message"], field=error.get("field"))
+                   error=RowFailure(code=error["code"], message=error["message"], field=error.get("field"))
                    if error else None)
 
 

@@ -110,7 +110,7 @@ class OrderPublic(PublicModel):
                    updatedAt=doc["updatedAt"])
 
 
-class RowError(PublicModel):
+class RowFailure(PublicModel):
     code: str
     message: str
     field: str | None = None
@@ -122,7 +122,7 @@ class BulkOrderResult(PublicModel):
     order_id: str | None = Field(None, alias="orderId")
     status: str | None = Field(None, description="the order's status (ok rows)")
     recorded: bool | None = Field(None, description="false: this order id was already recorded for the customer")
-    error: RowError | None = None
+    error: RowFailure | None = None
 
 
 class ActivityPublic(PublicModel):
