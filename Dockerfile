@@ -1,5 +1,6 @@
-# One image for every process; docker-compose.yml picks the module with `command`.
-FROM python:3.11-slim
+# One image for every process; docker-compose.yml picks the module with `command`. The `devtools` stage adds the
+# local mail and SMS sinks (devstack/), which the production image does not carry.
+FROM python:3.11-slim AS app
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -18,3 +19,7 @@ USER app
 ENV HOST=0.0.0.0
 EXPOSE 8000
 CMD ["python", "-m", "gateway"]
+
+FROM app AS devtools
+# `python -m devstack.sinks` runs from /app, where devstack/ sits beside the installed project.
+COPY --chown=app devstack ./devstack

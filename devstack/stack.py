@@ -31,7 +31,7 @@ class App:
 # Local stand-ins for the mail server and the SMS provider the campaigns service delivers to: an SMTP sink on
 # SMTP_PORT and an HTTP SMS provider on `port`, which also lists what arrived (GET /mails, GET /sms). It has no
 # /readyz; its HTTP port opens after the SMTP one, so an open HTTP port means both are up.
-SINKS = App("sinks", "services.campaigns.sinks", 8025, ready_path=None, other_ports=(SMTP_PORT,))
+SINKS = App("sinks", "devstack.sinks", 8025, ready_path=None, other_ports=(SMTP_PORT,))
 SERVICES = (
     App("customers", "services.customers", 8001, "customers"),
     App("loyalty", "services.loyalty", 8002, "loyalty"),

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {"customers": ("services.customers", 8001), "loyalty": ("services.loyalty", 8002),
             "campaigns": ("services.campaigns", 8003)}
 GATEWAY_PORT = 8000
-SINKS_MODULE = "services.campaigns.sinks"
+SINKS_MODULE = "devstack.sinks"
 PROCESSES = (*SERVICES, "gateway", "sinks")
 # `${NAME:?message}`: compose stops with the message when NAME is unset or empty (no default to fall back on).
 REQUIRED = re.compile(r"^\$\{(?P<name>[A-Z][A-Z0-9_]*):\?(?P<message>[^}]+)\}$")
@@ -80,7 +80,7 @@ def test_rabbitmq_has_management_ports_and_a_ping_healthcheck(services):
 def test_services_run_their_module_against_mongo_and_rabbitmq(services, name):
     module, port = SERVICES[name]
     service = services[name]
-    assert service["build"] in (".", {"context": "."})
+    assert service["build"] == {"context": ".", "target": "app"}, "the production image, without the sinks"
     assert command(service).split()[-3:] == ["python", "-m", module]
     variables = env(service)
     assert variables["MONGO_URL"] == "mongodb://mongo:27017/?replicaSet=rs0"
@@ -131,9 +131,9 @@ def test_gateway_is_published_and_finds_the_services(services):
     assert depends_on(gateway) == {name: "service_healthy" for name in SERVICES}
 
 
-def test_sinks_run_from_the_same_image_listening_for_the_other_containers(services):
+def test_sinks_run_from_the_dev_tools_image_listening_for_the_other_containers(services):
     sinks = services["sinks"]
-    assert sinks["build"] in (".", {"context": "."})
+    assert sinks["build"] == {"context": ".", "target": "devtools"}
     assert command(sinks).split()[-3:] == ["python", "-m", SINKS_MODULE]
     variables = env(sinks)
     assert variables["SINK_HOST"] == "0.0.0.0", "on 127.0.0.1 the campaigns container could not reach it"
@@ -172,10 +172,15 @@ def test_every_healthcheck_retries(services):
 def test_dockerfile_builds_a_slim_image_that_runs_as_a_user():
     dockerfile = (ROOT / "Dockerfile").read_text()
     instructions = [line.strip() for line in dockerfile.splitlines() if line.strip() and not line.startswith("#")]
-    assert instructions[0] == "FROM python:3.11-slim"
+    assert instructions[0] == "FROM python:3.11-slim AS app"
     assert re.search(r"pip install \.(\s|$)", dockerfile)
     users = [line.split()[1] for line in instructions if line.startswith("USER ")]
     assert users and users[-1] not in ("root", "0")
+    # The production stage copies only the platform's packages; the dev sinks come in the devtools stage.
+    app_stage = dockerfile.split("FROM app AS devtools")[0]
+    copied = {line.split()[1] for line in app_stage.splitlines() if line.startswith("COPY ")}
+    assert copied == {"pyproject.toml", "shared", "services", "gateway"}
+    assert "COPY --chown=app devstack ./devstack" in dockerfile.split("FROM app AS devtools")[1]
 
 
 def test_dockerignore_keeps_local_state_out_of_the_image():

@@ -82,7 +82,7 @@ async def _drop_broker_names(amqp_url: str, settings: CampaignsSettings) -> None
 
 def measure(env: Env, recipients: int) -> list[Figure]:
     smtp_port, http_port = free_port(), free_port()
-    sink = subprocess.Popen([sys.executable, "-m", "services.campaigns.sinks"],
+    sink = subprocess.Popen([sys.executable, "-m", "devstack.sinks"],
                             env={**os.environ, "SINK_SMTP_PORT": str(smtp_port), "SINK_HTTP_PORT": str(http_port)})
     try:
         wait_for_port("127.0.0.1", smtp_port, 15, "SMTP sink", sink)

@@ -9,9 +9,9 @@ from asgi_lifespan import LifespanManager
 from devstack.infra import free_port
 from services.campaigns.app import create_app
 from services.campaigns.settings import CampaignsSettings
-from services.campaigns.sinks.settings import SinkSettings
-from services.campaigns.sinks.sms import create_sink_app
-from services.campaigns.sinks.smtp import MailSink, start_smtp
+from devstack.sinks.settings import SinkSettings
+from devstack.sinks.sms import create_sink_app
+from devstack.sinks.smtp import MailSink, start_smtp
 from tests.conftest import eventually
 
 

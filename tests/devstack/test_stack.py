@@ -85,7 +85,7 @@ def test_campaigns_delivers_to_the_sinks():
 
 def test_the_variables_campaigns_gets_are_ones_its_settings_read(monkeypatch):
     from services.campaigns.settings import CampaignsSettings
-    from services.campaigns.sinks.settings import SinkSettings
+    from devstack.sinks.settings import SinkSettings
 
     for name, value in stack.app_env(stack.CAMPAIGNS, {}, mongo_url="mongodb://x:1/", amqp_url="amqp://y/").items():
         monkeypatch.setenv(name, value)
@@ -111,7 +111,7 @@ def test_an_app_without_readyz_is_ready_once_its_port_accepts_connections(idle_c
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
-        app = stack.App("sinks", "services.campaigns.sinks", listener.getsockname()[1], ready_path=None)
+        app = stack.App("sinks", "devstack.sinks", listener.getsockname()[1], ready_path=None)
         ready = []
         wait_ready({"sinks": (app, idle_child)}, Children(), timeout=5, on_ready=lambda n, u: ready.append((n, u)))
     assert ready == [("sinks", app.url)]
@@ -121,7 +121,7 @@ def test_an_app_without_readyz_times_out_naming_its_port_and_log(idle_child):
     with socket.socket() as unused:
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]  # bound, not listening: connections are refused
-        app = stack.App("sinks", "services.campaigns.sinks", port, ready_path=None)
+        app = stack.App("sinks", "devstack.sinks", port, ready_path=None)
         with pytest.raises(StackError, match=rf"port 127\.0\.0\.1:{port}.*sinks\.log"):
             wait_ready({"sinks": (app, idle_child)}, Children(), timeout=0.3)
 

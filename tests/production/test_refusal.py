@@ -46,7 +46,7 @@ REFUSALS = [
      ["INTERNAL_TOKEN: a known development value", "JWT_SECRET: a known development value"], [DEV_INTERNAL, DEV_JWT]),
     ("gateway", {"INTERNAL_TOKEN": SHORT + "-x", "DEV_TOKENS": "true", "JWT_SECRET": ""},
      ["INTERNAL_TOKEN: shorter than 32 bytes", "JWT_SECRET: missing"], [SHORT]),
-    ("services.campaigns.sinks", {"SINK_WEBHOOK_SECRET": "dev-webhook-secret", "SINK_AUTH_TOKEN": fit()},
+    ("devstack.sinks", {"SINK_WEBHOOK_SECRET": "dev-webhook-secret", "SINK_AUTH_TOKEN": fit()},
      ["SINK_WEBHOOK_SECRET: a known development value"], ["dev-webhook-secret"]),
 ]
 
@@ -83,7 +83,7 @@ def test_an_unknown_environment_is_a_settings_error_naming_the_variable():
     assert done.returncode == 2
     assert done.stderr.splitlines() == ["invalid settings:",
                                         "ENVIRONMENT: Input should be 'development' or 'production'"]
-    sinks = run("services.campaigns.sinks", {"ENVIRONMENT": "prod"})
+    sinks = run("devstack.sinks", {"ENVIRONMENT": "prod"})
     assert sinks.returncode == 2 and "ENVIRONMENT: Input should be" in sinks.stderr
 
 
@@ -108,7 +108,7 @@ def test_with_fit_secrets_a_production_process_starts():
     http_port, smtp_port = free_port(), free_port()
     env = {"ENVIRONMENT": "production", "SINK_HOST": "127.0.0.1", "SINK_HTTP_PORT": str(http_port),
            "SINK_SMTP_PORT": str(smtp_port), "SINK_WEBHOOK_SECRET": fit(), "SINK_AUTH_TOKEN": fit()}
-    process = subprocess.Popen([sys.executable, "-m", "services.campaigns.sinks"], cwd=ROOT, text=True,
+    process = subprocess.Popen([sys.executable, "-m", "devstack.sinks"], cwd=ROOT, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env={"PATH": os.environ["PATH"], **env})
     try:

@@ -10,7 +10,7 @@ from pythonjsonlogger.json import JsonFormatter
 
 from gateway.settings import GatewaySettings
 from services.campaigns.settings import CampaignsSettings
-from services.campaigns.sinks.settings import SinkSettings
+from devstack.sinks.settings import SinkSettings
 from shared.internal_auth import INTERNAL_TOKEN_HEADER
 
 

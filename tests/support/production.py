@@ -4,7 +4,7 @@ from pydantic_settings import BaseSettings
 
 from gateway.settings import GatewaySettings
 from services.campaigns.settings import CampaignsSettings
-from services.campaigns.sinks.settings import SinkSettings
+from devstack.sinks.settings import SinkSettings
 from services.customers.settings import CustomersSettings
 from services.loyalty.settings import LoyaltySettings
 

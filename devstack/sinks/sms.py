@@ -16,9 +16,9 @@ from pydantic import BaseModel, Field
 
 from services.campaigns.domain.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_header
 from services.campaigns.domain.tracking import EMAIL_STATUS_PATH, SMS_INBOUND_PATH
-from services.campaigns.sinks.settings import SinkSettings
-from services.campaigns.sinks.smtp import MailSink, parse
-from services.campaigns.sinks.twilio import FakeTwilio, twilio_router
+from devstack.sinks.settings import SinkSettings
+from devstack.sinks.smtp import MailSink, parse
+from devstack.sinks.twilio import FakeTwilio, twilio_router
 from shared.production import require_safe_secrets
 
 

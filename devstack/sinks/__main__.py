@@ -1,13 +1,13 @@
-"""python -m services.campaigns.sinks: the SMTP sink and the SMS provider in one process."""
+"""python -m devstack.sinks: the SMTP sink and the SMS provider in one process."""
 import asyncio
 import logging
 
 import httpx
 import uvicorn
 
-from services.campaigns.sinks.settings import SinkSettings
-from services.campaigns.sinks.sms import create_sink_app
-from services.campaigns.sinks.smtp import MailSink, start_smtp
+from devstack.sinks.settings import SinkSettings
+from devstack.sinks.sms import create_sink_app
+from devstack.sinks.smtp import MailSink, start_smtp
 from shared.production import load_settings
 
 log = logging.getLogger("sinks")
