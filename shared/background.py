@@ -53,7 +53,10 @@ class Supervisor:
 
     async def stop(self, name: str) -> None:
         """Stops one task: before_stop, cancel and await, after_stop; each step bounded by stop_timeout."""
-        [(task, running)] = [entry for entry in self._running if entry[0].name == name]
+        found = [entry for entry in self._running if entry[0].name == name]
+        if not found:
+            raise KeyError(f"no background task named {name} is running; running: {', '.join(self.names)}")
+        [(task, running)] = found
         self._stopping.add(name)
         if task.before_stop:
             await self._bounded(f"{name}: before stop", _maybe_await(task.before_stop))
