@@ -1,0 +1,4 @@
+"""python -m bench.search [--customers N]"""
+from bench.search.run import main
+
+main()
