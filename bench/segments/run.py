@@ -17,8 +17,8 @@ from pymongo import AsyncMongoClient
 from bench.harness import BenchSpec, Env, Figure, delete_broker_names
 from devstack.infra import ensure_rabbitmq, free_port, start_secantus
 from services.customers.app import create_app
-from services.customers.domain.segments.compiler import compile_filter
-from services.customers.domain.segments.language import parse_query
+from services.customers.segments.domain.compiler import compile_filter
+from services.customers.segments.domain.language import parse_query
 from services.customers.settings import CustomersSettings
 from shared.internal_auth import internal_headers
 
@@ -43,10 +43,10 @@ def _customers(n: int, now: datetime) -> list[dict]:
 
 async def run(customers: int, mongo_url: str, amqp_url: str, repeats: int) -> list[Figure]:
     database = f"bench_segments_{uuid.uuid4().hex[:8]}"
+    os.environ.setdefault("SEGMENTS_BATCH_SIZE", "1000")  # read by CustomersSettings (settings.segments)
     settings = CustomersSettings(mongo_url=mongo_url, amqp_url=amqp_url, mongo_database=database,
                                  events_exchange=f"bench{database}.events", queue_prefix=f"bench{database}.",
                                  log_json=False)
-    os.environ.setdefault("SEGMENTS_BATCH_SIZE", "1000")
     app = create_app(settings)
     raw = AsyncMongoClient(mongo_url, tz_aware=True)
     try:

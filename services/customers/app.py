@@ -2,10 +2,11 @@
 from fastapi import FastAPI
 
 from services.customers import events
-from services.customers.api import activity, customers, orders, segments
-from services.customers.handlers import segment_worker
+from services.customers.api import activity, customers, orders
 from services.customers.handlers.deps import Deps
-from services.customers.handlers.segments import install_prebuilt
+from services.customers.segments.api import routes as segment_routes
+from services.customers.segments.handlers import worker as segment_worker
+from services.customers.segments.handlers.crud import install_prebuilt
 from services.customers.settings import CustomersSettings
 from shared.runtime import ServiceRuntime
 from shared.service_app import ServiceParts, create_service_app
@@ -21,4 +22,5 @@ def create_app(settings: CustomersSettings) -> FastAPI:
                             jobs=[segment_worker.refresh_job(deps)])
 
     return create_service_app(settings=settings, title="Customers service",
-                              routers=[customers.router, orders.router, activity.router, segments.router], setup=setup)
+                              routers=[customers.router, orders.router, activity.router, segment_routes.router],
+                              setup=setup)

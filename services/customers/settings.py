@@ -1,8 +1,30 @@
 """Settings of the customers service process."""
+from pydantic import BaseModel, Field
+from pydantic_settings import SettingsConfigDict
+
 from shared.settings import ServiceSettings
 
 
+class SegmentSettings(BaseModel):
+    """The segments wing's settings, `CustomersSettings.segments`, set by SEGMENTS_* environment variables
+    (SEGMENTS_BATCH_SIZE=7 is segments.batch_size)."""
+
+    loyalty_url: str = "http://127.0.0.1:8002"
+    campaigns_url: str = "http://127.0.0.1:8003"
+    batch_size: int = Field(200, ge=1, le=1000, description="customers per job transaction")
+    worker_poll_seconds: float = Field(1.0, gt=0)
+    job_lease_seconds: float = Field(60.0, gt=0)
+    job_max_attempts: int = Field(5, ge=1)
+    time_refresh_seconds: float = Field(900.0, gt=0, description="how often time-based segments are recomputed")
+    http_timeout_seconds: float = Field(10.0, gt=0)
+
+
 class CustomersSettings(ServiceSettings):
+    # "_" with one split: SEGMENTS_BATCH_SIZE reaches segments.batch_size, the variable names segments always had.
+    # Only nested models are split this way, and `segments` is the only one.
+    model_config = SettingsConfigDict(env_nested_delimiter="_", env_nested_max_split=1)
+
     service_name: str = "customers"
     mongo_database: str = "customers"
     port: int = 8001
+    segments: SegmentSettings = Field(default_factory=SegmentSettings)

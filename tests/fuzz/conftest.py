@@ -15,11 +15,11 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def customers_settings(customers_settings, closed_port, monkeypatch):
-    # SegmentSettings reads these when the app's dependencies are built, in the lifespan.
-    monkeypatch.setenv("SEGMENTS_LOYALTY_URL", f"http://127.0.0.1:{closed_port}")
-    monkeypatch.setenv("SEGMENTS_CAMPAIGNS_URL", f"http://127.0.0.1:{closed_port}")
-    return customers_settings
+def customers_settings(customers_settings, closed_port):
+    # Segment jobs call loyalty and campaigns at CustomersSettings.segments' URLs (SEGMENTS_* variables).
+    closed = f"http://127.0.0.1:{closed_port}"
+    segments = customers_settings.segments.model_copy(update=dict(loyalty_url=closed, campaigns_url=closed))
+    return customers_settings.model_copy(update=dict(segments=segments))
 
 
 @pytest.fixture

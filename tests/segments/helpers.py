@@ -41,7 +41,7 @@ class FakeLoyalty:
         self.fail_after = fail_after
 
     async def award_points(self, customer_id: str, points: int, reason: str, idempotency_key: str) -> None:
-        from services.customers.handlers.segment_services import ServiceCallFailed
+        from services.customers.clients.calls import ServiceCallFailed
         if self.fail_after is not None and len(self.calls) >= self.fail_after:
             self.fail_after = None
             raise ServiceCallFailed("loyalty unavailable")

@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from services.customers.handlers.deps import utcnow
-from services.customers.handlers.segment_services import LoyaltyClient
+from services.customers.clients.loyalty import LoyaltyClient
 from shared.events import contracts
 from tests.customers.factories import customer_body
 from tests.loyalty.support import deliver

@@ -3,7 +3,7 @@ import csv
 import io
 
 from services.customers.handlers.deps import utcnow
-from services.customers.handlers.segment_jobs import run_next_job
+from services.customers.segments.handlers.jobs import run_next_job
 from tests.customers.factories import customer_body
 from tests.segments.helpers import FakeCampaigns, FakeLoyalty, count_of, deps_of, wait_job, wait_ready
 

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from pydantic import ValidationError
 
-from services.customers.domain.segments.ast import is_time_based
-from services.customers.domain.segments.criteria import Criteria, from_ast, parse_criteria
-from services.customers.domain.segments.matcher import matches
+from services.customers.segments.domain.ast import is_time_based
+from services.customers.segments.domain.criteria import Criteria, from_ast, parse_criteria
+from services.customers.segments.domain.matcher import matches
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
 

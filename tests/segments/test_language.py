@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from services.customers.domain.segments.ast import And, Cond, Not, Or
-from services.customers.domain.segments.criteria import from_ast, parse_criteria
-from services.customers.domain.segments.language import parse_query
-from services.customers.domain.segments.lexer import QuerySyntaxError
-from services.customers.domain.segments.printer import to_text
+from services.customers.segments.domain.ast import And, Cond, Not, Or
+from services.customers.segments.domain.criteria import from_ast, parse_criteria
+from services.customers.segments.domain.language import parse_query
+from services.customers.segments.domain.lexer import QuerySyntaxError
+from services.customers.segments.domain.printer import to_text
 
 # (canonical query, its structured form): one line per criterion kind, then groups.
 CASES = [

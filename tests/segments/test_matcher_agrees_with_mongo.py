@@ -4,9 +4,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.customers.domain.segments.compiler import INDEXED_PATHS, compile_filter
-from services.customers.domain.segments.language import parse_query
-from services.customers.domain.segments.matcher import matches
+from services.customers.segments.domain.compiler import INDEXED_PATHS, compile_filter
+from services.customers.segments.domain.language import parse_query
+from services.customers.segments.domain.matcher import matches
 from tests.segments.helpers import deps_of
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)

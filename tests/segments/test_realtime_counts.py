@@ -2,7 +2,7 @@
 entering and leaving publish segment.membership.changed."""
 from datetime import datetime, timedelta, timezone
 
-from services.customers.handlers.segment_recompute import refresh_time_based
+from services.customers.segments.handlers.recompute import refresh_time_based
 from shared.events import contracts
 from shared.events.envelope import Envelope
 from tests.customers.factories import customer_body

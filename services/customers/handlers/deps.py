@@ -2,12 +2,12 @@
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from services.customers.handlers.segment_services import SegmentParts
-from shared.internal_auth import internal_headers
+from services.customers.segments.handlers.deps import SegmentParts
 from services.customers.settings import CustomersSettings
 from services.customers.store.activity import ActivityStore
 from services.customers.store.customers import CustomerStore
 from services.customers.store.orders import OrderStore
+from shared.internal_auth import internal_headers
 from shared.runtime import ServiceRuntime
 
 
@@ -18,12 +18,13 @@ class Deps:
     customers: CustomerStore
     orders: OrderStore
     activity: ActivityStore
-    segments: SegmentParts | None = None
+    segments: SegmentParts
 
     @classmethod
     def build(cls, settings: CustomersSettings, runtime: ServiceRuntime) -> "Deps":
         db = runtime.db
-        return cls(settings, runtime, CustomerStore(db), OrderStore(db), ActivityStore(db), SegmentParts.build(db, internal_headers(settings)))
+        return cls(settings, runtime, CustomerStore(db), OrderStore(db), ActivityStore(db),
+                   SegmentParts.build(db, settings.segments, internal_headers(settings)))
 
     async def ensure_indexes(self) -> None:
         for store in (self.customers, self.orders, self.activity, self.segments):

@@ -10,7 +10,7 @@ from services.customers.domain import activity
 from services.customers.domain.orders import OrderCreate, is_paid, item_documents, order_total_minor
 from services.customers.handlers.activity_log import record_activities
 from services.customers.handlers.deps import Deps, utcnow
-from services.customers.handlers.segment_membership import apply_membership
+from services.customers.segments.handlers.membership import apply_membership
 from services.customers.store.orders import OrderAlreadyRecorded
 from shared.errors import AppError, Conflict, NotFound, ValidationFailed
 from shared.events import contracts

@@ -15,7 +15,7 @@ from services.customers.handlers.deps import Deps, utcnow
 from services.customers.handlers.order_batch import (
     NewOrder, in_transaction, order_document, paid_event, paid_when_recorded, record_orders,
 )
-from services.customers.handlers.segment_membership import refresh_membership
+from services.customers.segments.handlers.membership import refresh_membership
 from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.events import contracts
 from shared.events.envelope import Envelope

@@ -9,7 +9,7 @@ from services.customers.domain.customers import (
 )
 from services.customers.domain.search import search_fields
 from services.customers.handlers.deps import Deps, utcnow
-from services.customers.handlers.segment_membership import refresh_membership
+from services.customers.segments.handlers.membership import refresh_membership
 from services.customers.handlers.activity_log import record_activity
 from shared.errors import NotFound, ValidationFailed
 from shared.events import contracts

@@ -9,7 +9,7 @@ from services.customers.domain.orders import RETURNABLE, ReturnCreate
 from services.customers.domain.returns import ReturnPlan, plan_return
 from services.customers.handlers.activity_log import record_activity
 from services.customers.handlers.deps import Deps, utcnow
-from services.customers.handlers.segment_membership import refresh_membership
+from services.customers.segments.handlers.membership import refresh_membership
 from shared.errors import Conflict, NotFound
 from shared.events import contracts
 from shared.money import to_units

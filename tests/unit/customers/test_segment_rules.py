@@ -4,10 +4,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.customers.domain.segments.criteria import Criteria, from_ast
-from services.customers.domain.segments.language import parse_query
-from services.customers.domain.segments.matcher import matches
-from services.customers.domain.segments.models import PREBUILT, definition
+from services.customers.segments.domain.criteria import Criteria, from_ast
+from services.customers.segments.domain.language import parse_query
+from services.customers.segments.domain.matcher import matches
+from services.customers.segments.domain.models import PREBUILT, definition
 from shared.errors import ValidationFailed
 
 NOW = datetime(2026, 5, 17, 12, 0, tzinfo=timezone.utc)

@@ -5,7 +5,7 @@ sees plain field predicates it can serve from the single-field indexes the custo
 """
 from datetime import datetime, timedelta
 
-from services.customers.domain.segments.ast import FIELDS, And, Cond, Node, Not, Or
+from services.customers.segments.domain.ast import FIELDS, Cond, Node, Not, Or
 from shared.money import to_minor
 
 # Fields the customers collection indexes (services/customers/store/customers.py); they lead each AND.

@@ -12,11 +12,11 @@
                | flag_field   "=" ("true" | "false")
 """
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
-from services.customers.domain.segments.ast import BY_TEXT, And, Cond, FieldSpec, Node, Not, Or, simplify
-from services.customers.domain.segments.lexer import QuerySyntaxError, Token, tokenize
+from services.customers.segments.domain.ast import BY_TEXT, And, Cond, FieldSpec, Node, Not, Or, simplify
+from services.customers.segments.domain.lexer import QuerySyntaxError, Token, tokenize
 
 MAX_LENGTH = 4000
 MAX_MONEY = Decimal("10000000")

@@ -9,10 +9,10 @@ from pydantic import Field
 from services.customers.api.deps import get_deps
 from services.customers.api.models import CustomerPublic, Page, PublicModel
 from services.customers.domain.queries import MAX_PAGE
-from services.customers.domain.segments.models import SegmentCreate, SegmentPreview, SegmentUpdate, parse_bulk
-from services.customers.handlers import segment_jobs, segments
 from services.customers.handlers.deps import Deps
-from services.customers.handlers.segment_bulk import csv_header
+from services.customers.segments.domain.models import SegmentCreate, SegmentPreview, SegmentUpdate, parse_bulk
+from services.customers.segments.handlers import crud, jobs
+from services.customers.segments.handlers.bulk import csv_header
 from shared.errors import NotFound
 
 router = APIRouter(tags=["segments"])
@@ -77,42 +77,42 @@ class SegmentPreviewPublic(PublicModel):
 @router.get("/customer-segments", response_model=Page[SegmentPublic])
 async def list_segments(deps: DepsDep, limit: Limit = 50, offset: Offset = 0):
     docs, total = await deps.segments.store.page(limit, offset)
-    items = [SegmentPublic.from_doc(d) for d in await segments.with_counts(deps, docs)]
+    items = [SegmentPublic.from_doc(d) for d in await crud.with_counts(deps, docs)]
     return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.post("/customer-segments", response_model=SegmentPublic, status_code=201)
 async def create_segment(body: SegmentCreate, deps: DepsDep):
-    return SegmentPublic.from_doc(await segments.create_segment(deps, body))
+    return SegmentPublic.from_doc(await crud.create_segment(deps, body))
 
 
 @router.post("/customer-segments/preview", response_model=SegmentPreviewPublic)
 async def preview_segment(body: SegmentPreview, deps: DepsDep):
-    found = await segments.preview(deps, body)
+    found = await crud.preview(deps, body)
     return SegmentPreviewPublic(criteria=found["criteria"], query=found["query"], count=found["count"],
                                 sample=[CustomerPublic.from_doc(d) for d in found["sample"]])
 
 
 @router.get("/customer-segments/{id_or_slug}", response_model=SegmentPublic)
 async def get_segment(id_or_slug: str, deps: DepsDep):
-    segment = await segments.get_segment(deps, id_or_slug)
-    return SegmentPublic.from_doc((await segments.with_counts(deps, [segment]))[0])
+    segment = await crud.get_segment(deps, id_or_slug)
+    return SegmentPublic.from_doc((await crud.with_counts(deps, [segment]))[0])
 
 
 @router.put("/customer-segments/{id_or_slug}", response_model=SegmentPublic)
 async def update_segment(id_or_slug: str, body: SegmentUpdate, deps: DepsDep):
-    return SegmentPublic.from_doc(await segments.update_segment(deps, id_or_slug, body))
+    return SegmentPublic.from_doc(await crud.update_segment(deps, id_or_slug, body))
 
 
 @router.delete("/customer-segments/{id_or_slug}", status_code=204)
 async def delete_segment(id_or_slug: str, deps: DepsDep) -> Response:
-    await segments.delete_segment(deps, id_or_slug)
+    await crud.delete_segment(deps, id_or_slug)
     return Response(status_code=204)
 
 
 @router.get("/customer-segments/{id_or_slug}/customers", response_model=Page[CustomerPublic])
 async def segment_customers(id_or_slug: str, deps: DepsDep, limit: Limit = 20, offset: Offset = 0):
-    segment, docs = await segments.member_page(deps, id_or_slug, limit, offset)
+    segment, docs = await crud.member_page(deps, id_or_slug, limit, offset)
     return Page(items=[CustomerPublic.from_doc(d) for d in docs], total=segment["customerCount"], limit=limit,
                 offset=offset)
 
@@ -124,9 +124,9 @@ async def start_bulk_action(id_or_slug: str, raw: Annotated[dict[str, Any], Body
                             idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key",
                                                                           max_length=100)] = None):
     body = parse_bulk(raw)
-    segment = await segments.get_segment(deps, id_or_slug)
+    segment = await crud.get_segment(deps, id_or_slug)
     params = body.model_dump(mode="json", by_alias=True, exclude={"action", "idempotency_key"})
-    job = await segment_jobs.enqueue_bulk(deps, segment, body.action, params, body.idempotency_key or idempotency_key)
+    job = await jobs.enqueue_bulk(deps, segment, body.action, params, body.idempotency_key or idempotency_key)
     return SegmentJobPublic.from_doc(job)
 
 
@@ -151,5 +151,6 @@ async def export_csv(job_id: str, deps: DepsDep):
         async for chunk in deps.segments.jobs.export_chunks(job_id):
             yield chunk
 
+    filename = f"segment-{job['segmentSlug']}.csv"
     return StreamingResponse(rows(), media_type="text/csv",
-                             headers={"Content-Disposition": f'attachment; filename="segment-{job["segmentSlug"]}.csv"'})
+                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})

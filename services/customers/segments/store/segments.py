@@ -1,5 +1,6 @@
 """SegmentStore: segments, their members and sharded member counters, and the customer reads segments need."""
 import zlib
+from datetime import datetime
 
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -40,8 +41,13 @@ class SegmentStore:
                                          for k in range(COUNTER_SHARDS)], session=session)
 
     async def find(self, id_or_slug: str, session: Session = None) -> dict | None:
-        return (await self.segments.find_one({"_id": id_or_slug}, session=session)
-                or await self.segments.find_one({"slug": id_or_slug}, session=session))
+        return await self.by_id(id_or_slug, session) or await self.by_slug(id_or_slug, session)
+
+    async def by_id(self, segment_id: str, session: Session = None) -> dict | None:
+        return await self.segments.find_one({"_id": segment_id}, session=session)
+
+    async def by_slug(self, slug: str, session: Session = None) -> dict | None:
+        return await self.segments.find_one({"slug": slug}, session=session)
 
     async def all(self, session: Session = None) -> list[dict]:
         return await self.segments.find({}, session=session).sort("createdAt", ASCENDING).to_list()
@@ -54,6 +60,11 @@ class SegmentStore:
     async def update(self, segment_id: str, changes: dict, session: AsyncClientSession) -> dict | None:
         return await self.segments.find_one_and_update({"_id": segment_id}, {"$set": changes},
                                                        return_document=ReturnDocument.AFTER, session=session)
+
+    async def mark_ready(self, segment_id: str, version: int | None, now: datetime) -> None:
+        """Only the version that was computed: an edit since then has queued its own recompute."""
+        await self.segments.update_one({"_id": segment_id, "version": version},
+                                       {"$set": {"state": "ready", "computedAt": now}})
 
     async def delete(self, segment_id: str, session: AsyncClientSession) -> None:
         await self.segments.delete_one({"_id": segment_id}, session=session)

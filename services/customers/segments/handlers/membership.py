@@ -4,11 +4,11 @@ from datetime import datetime
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from services.customers.domain.segments.ast import And
-from services.customers.domain.segments.language import parse_query
-from services.customers.domain.segments.matcher import matches
-from services.customers.handlers.deps import utcnow
-from services.customers.store.segments import member_id
+from services.customers.handlers.deps import Deps, utcnow
+from services.customers.segments.domain.ast import And
+from services.customers.segments.domain.language import parse_query
+from services.customers.segments.domain.matcher import matches
+from services.customers.segments.store.segments import member_id
 from shared.events.contracts.segments import SegmentMembershipChanged
 
 
@@ -17,7 +17,7 @@ def segment_node(segment: dict):
     return parse_query(segment["query"]) if segment.get("query") else And(())
 
 
-async def apply_membership(deps, segments: list[dict], docs: dict[str, dict | None], session: AsyncClientSession,
+async def apply_membership(deps: Deps, segments: list[dict], docs: dict[str, dict | None], session: AsyncClientSession,
                            now: datetime, *, publish: bool = True) -> int:
     """Evaluates each customer (None = deleted) against each segment and writes the difference; returns changes."""
     store = deps.segments.store
@@ -46,7 +46,7 @@ async def apply_membership(deps, segments: list[dict], docs: dict[str, dict | No
     return len(joined) + len(left)
 
 
-async def refresh_membership(deps, customer_id: str, session: AsyncClientSession,
+async def refresh_membership(deps: Deps, customer_id: str, session: AsyncClientSession,
                              now: datetime | None = None) -> None:
     """Called by every handler that changes a customer's profile, totals or tier, in the same transaction."""
     segments = await deps.segments.store.all(session)

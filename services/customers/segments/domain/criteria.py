@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 
 from services.customers.domain.fields import CustomerStatus, Gender, InputModel, LoyaltyTier, Money, Tag
-from services.customers.domain.segments.ast import FIELDS, And, Cond, Node, Not, Or, simplify
+from services.customers.segments.domain.ast import FIELDS, And, Cond, Node, Not, Or, simplify
 
 MAX_DEPTH = 6
 Value = Annotated[str, Field(min_length=1, max_length=60)]

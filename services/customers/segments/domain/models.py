@@ -5,11 +5,11 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from services.customers.domain.fields import CustomerStatus, InputModel, Tag
-from services.customers.domain.segments.ast import Node
-from services.customers.domain.segments.criteria import Criteria, from_ast, to_ast
-from services.customers.domain.segments.language import parse_query
-from services.customers.domain.segments.lexer import QuerySyntaxError
-from services.customers.domain.segments.printer import to_text
+from services.customers.segments.domain.ast import Node
+from services.customers.segments.domain.criteria import Criteria, from_ast, to_ast
+from services.customers.segments.domain.language import parse_query
+from services.customers.segments.domain.lexer import QuerySyntaxError
+from services.customers.segments.domain.printer import to_text
 from shared.errors import ValidationFailed
 
 Slug = Annotated[str, Field(min_length=2, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")]

@@ -9,8 +9,9 @@ from datetime import datetime
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from services.customers.domain.segments.compiler import compile_filter
-from services.customers.handlers.segment_membership import apply_membership, segment_node
+from services.customers.handlers.deps import Deps
+from services.customers.segments.domain.compiler import compile_filter
+from services.customers.segments.handlers.membership import apply_membership, segment_node
 
 Progress = Callable[[AsyncClientSession, int], Awaitable[None]]
 
@@ -19,7 +20,7 @@ class Superseded(Exception):
     """The segment was edited or deleted while it was being recomputed; a newer job takes over."""
 
 
-async def recompute_segment(deps, segment: dict, now: datetime, *, publish: bool,
+async def recompute_segment(deps: Deps, segment: dict, now: datetime, *, publish: bool,
                             progress: Progress | None = None, on_total=None) -> int:
     """Brings one segment's members in line with its criteria at `now`; returns how many entered or left."""
     store = deps.segments.store
@@ -34,7 +35,7 @@ async def recompute_segment(deps, segment: dict, now: datetime, *, publish: bool
         batch = candidates[start:start + size]
 
         async def work(session: AsyncClientSession) -> int:
-            current = await store.segments.find_one({"_id": segment["_id"]}, session=session)
+            current = await store.by_id(segment["_id"], session)
             if current is None or current.get("version") != segment.get("version"):
                 raise Superseded(segment["_id"])
             docs = {d["_id"]: d for d in await store.customers_by_ids(batch, session)}
@@ -48,12 +49,11 @@ async def recompute_segment(deps, segment: dict, now: datetime, *, publish: bool
     return changes
 
 
-async def mark_ready(deps, segment: dict, now: datetime) -> None:
-    await deps.segments.store.segments.update_one({"_id": segment["_id"], "version": segment.get("version")},
-                                                  {"$set": {"state": "ready", "computedAt": now}})
+async def mark_ready(deps: Deps, segment: dict, now: datetime) -> None:
+    await deps.segments.store.mark_ready(segment["_id"], segment.get("version"), now)
 
 
-async def refresh_time_based(deps, now: datetime) -> int:
+async def refresh_time_based(deps: Deps, now: datetime) -> int:
     """Recomputes every segment whose criteria use relative dates, as of `now`; returns the membership changes."""
     changes = 0
     for segment in await deps.segments.store.all():

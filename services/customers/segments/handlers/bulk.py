@@ -4,12 +4,12 @@ import io
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from services.customers.clients.calls import ServiceCallFailed
 from services.customers.domain import activity
-from services.customers.handlers.deps import utcnow
-from services.customers.handlers.profiles import contact_event
-from services.customers.handlers.segment_membership import apply_membership
-from services.customers.handlers.segment_services import ServiceCallFailed
 from services.customers.handlers.activity_log import record_activity
+from services.customers.handlers.deps import Deps, utcnow
+from services.customers.handlers.profiles import contact_event
+from services.customers.segments.handlers.membership import apply_membership
 from shared.events import contracts
 from shared.money import to_units
 
@@ -25,7 +25,7 @@ def _profile_change(action: str, params: dict, doc: dict) -> dict:
     return {"tags": sorted(new)} if new != tags else {}
 
 
-async def _profile_batch(deps, job: dict, ids: list[str], session: AsyncClientSession) -> dict:
+async def _profile_batch(deps: Deps, job: dict, ids: list[str], session: AsyncClientSession) -> dict:
     """Tags or status: the change, its timeline entry and customer.updated, and membership, in one transaction."""
     now = utcnow()
     todo = [c for c in ids if c not in await deps.segments.jobs.marked(job["_id"], ids, session)]
@@ -63,13 +63,13 @@ def csv_header() -> str:
     return ",".join(CSV_COLUMNS) + "\n"
 
 
-async def _export_batch(deps, job: dict, ids: list[str], session: AsyncClientSession) -> dict:
+async def _export_batch(deps: Deps, job: dict, ids: list[str], session: AsyncClientSession) -> dict:
     docs = await deps.segments.store.customers_by_ids(ids, session)
     await deps.segments.jobs.add_export_chunk(job["_id"], job.get("seq", 0), _csv_rows(docs), session)
     return {"rows": len(docs)}
 
 
-async def award_points(deps, job: dict, ids: list[str]) -> list[str]:
+async def award_points(deps: Deps, job: dict, ids: list[str]) -> list[str]:
     """Calls loyalty for members not yet marked; the key per job and customer makes a repeated call harmless."""
     todo = [c for c in ids if c not in await deps.segments.jobs.marked(job["_id"], ids)]
     done: list[str] = []
@@ -84,7 +84,7 @@ async def award_points(deps, job: dict, ids: list[str]) -> list[str]:
     return done
 
 
-async def _points_batch(deps, job: dict, ids: list[str], session: AsyncClientSession, done: list[str]) -> dict:
+async def _points_batch(deps: Deps, job: dict, ids: list[str], session: AsyncClientSession, done: list[str]) -> dict:
     await deps.segments.jobs.mark(job["_id"], done, utcnow(), session)
     return {"awarded": len(done)}
 

@@ -3,8 +3,8 @@ import re
 from datetime import datetime, time, timezone
 from decimal import Decimal
 
-from services.customers.domain.segments.ast import FIELDS, And, Cond, Node, Not, Or, simplify
-from services.customers.domain.segments.lexer import KEYWORDS
+from services.customers.segments.domain.ast import FIELDS, And, Cond, Node, Not, Or, simplify
+from services.customers.segments.domain.lexer import KEYWORDS
 
 _BARE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LIST_OPS = {"any": "HAS ANY", "all": "HAS ALL", "none": "HAS NONE"}

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from services.customers.handlers import segment_bulk
-from services.customers.handlers.deps import utcnow
-from services.customers.handlers.segment_recompute import Superseded, mark_ready, recompute_segment
-from services.customers.handlers.segment_services import ServiceCallFailed
-from services.customers.store.segment_jobs import DONE, FAILED, QUEUED
+from services.customers.clients.calls import ServiceCallFailed
+from services.customers.handlers.deps import Deps, utcnow
+from services.customers.segments.handlers import bulk
+from services.customers.segments.handlers.recompute import Superseded, mark_ready, recompute_segment
+from services.customers.segments.store.jobs import DONE, FAILED, QUEUED
 from shared.actor import actor_from_record, actor_record, current_actor
 from shared.errors import Conflict, Forbidden
 from shared.permissions import bulk_action_allowed
@@ -34,7 +34,7 @@ def bulk_job_id(segment_id: str, key: str) -> str:
     return "bulk-" + hashlib.sha256(f"{segment_id}\x00{key}".encode()).hexdigest()[:32]
 
 
-async def enqueue_bulk(deps, segment: dict, action: str, params: dict, key: str | None) -> dict:
+async def enqueue_bulk(deps: Deps, segment: dict, action: str, params: dict, key: str | None) -> dict:
     """Queues a bulk action; the same idempotency key returns the job already queued instead of a second one.
     The staff member asking must hold the permission of what the action does (checked here as well as in the
     gateway, so no other way in can award points or suspend customers); the job keeps them as its actor."""
@@ -60,7 +60,7 @@ def _same_request(job: dict, action: str, params: dict) -> dict:
     return job
 
 
-async def run_next_job(deps, owner: str, now: datetime | None = None) -> bool:
+async def run_next_job(deps: Deps, owner: str, now: datetime | None = None) -> bool:
     """Claims one runnable job and runs it to the end; False when there was none."""
     settings = deps.segments.settings
     now = now or utcnow()
@@ -75,7 +75,7 @@ async def run_next_job(deps, owner: str, now: datetime | None = None) -> bool:
         current_actor.reset(actor_token)
 
 
-async def _run_claimed(deps, job: dict, owner: str) -> bool:
+async def _run_claimed(deps: Deps, job: dict, owner: str) -> bool:
     settings = deps.segments.settings
     try:
         result = await _run(deps, job, owner)
@@ -96,13 +96,13 @@ async def _run_claimed(deps, job: dict, owner: str) -> bool:
     return True
 
 
-async def _run(deps, job: dict, owner: str) -> dict:
+async def _run(deps: Deps, job: dict, owner: str) -> dict:
     store = deps.segments.store
     if job["kind"] == "purge":
         while await store.purge_members(job["segmentId"], deps.segments.settings.batch_size):
             pass
         return {}
-    segment = await store.segments.find_one({"_id": job["segmentId"]})
+    segment = await store.by_id(job["segmentId"])
     if job["kind"] == "recompute":
         return await _recompute(deps, job, owner, segment)
     if segment is None:
@@ -110,7 +110,7 @@ async def _run(deps, job: dict, owner: str) -> dict:
     return await _bulk(deps, job, owner, segment)
 
 
-async def _recompute(deps, job: dict, owner: str, segment: dict | None) -> dict:
+async def _recompute(deps: Deps, job: dict, owner: str, segment: dict | None) -> dict:
     if segment is None or segment.get("version") != job.get("version"):
         return {"result": {"superseded": True}}
     jobs = deps.segments.jobs
@@ -133,19 +133,20 @@ async def _recompute(deps, job: dict, owner: str, segment: dict | None) -> dict:
     return {"result": {"changes": changes}}
 
 
-async def _bulk(deps, job: dict, owner: str, segment: dict) -> dict:
-    jobs, action = deps.segments.jobs, job["action"]
+async def _bulk(deps: Deps, job: dict, owner: str, segment: dict) -> dict:
+    action = job["action"]
     if action == "target_campaign":
         await deps.segments.campaigns.target_segment(job["params"]["campaignId"], segment["slug"], job["_id"])
         count = (await deps.segments.store.counts([segment["_id"]]))[segment["_id"]]
         return {"processed": count, "total": count,
                 "result": {"campaignId": job["params"]["campaignId"], "targetSegment": segment["slug"]}}
     totals = dict(job.get("result") or {})
-    while ids := await deps.segments.store.member_ids(segment["_id"], job.get("cursor"), deps.segments.settings.batch_size):
+    size = deps.segments.settings.batch_size
+    while ids := await deps.segments.store.member_ids(segment["_id"], job.get("cursor"), size):
         done = None
         if action == "award_points":
             try:
-                done = await segment_bulk.award_points(deps, job, ids)
+                done = await bulk.award_points(deps, job, ids)
             except ServiceCallFailed as exc:
                 await _commit_batch(deps, job, owner, ids, exc.done, totals, partial=True)
                 raise
@@ -156,15 +157,15 @@ async def _bulk(deps, job: dict, owner: str, segment: dict) -> dict:
     return {"result": totals}
 
 
-async def _commit_batch(deps, job: dict, owner: str, ids: list[str], done, totals: dict, partial=False) -> None:
+async def _commit_batch(deps: Deps, job: dict, owner: str, ids: list[str], done, totals: dict, partial=False) -> None:
     """One batch: its effects, the markers and the job's cursor and counters, all or nothing."""
     jobs = deps.segments.jobs
 
     async def work(session: AsyncClientSession) -> dict:
         if job["action"] == "award_points":
-            counts = await segment_bulk._points_batch(deps, job, ids, session, done or [])
+            counts = await bulk._points_batch(deps, job, ids, session, done or [])
         else:
-            counts = await segment_bulk.BATCH_ACTIONS[job["action"]](deps, job, ids, session)
+            counts = await bulk.BATCH_ACTIONS[job["action"]](deps, job, ids, session)
         new_totals = {k: totals.get(k, 0) + counts.get(k, 0) for k in counts}
         changes = {"updatedAt": utcnow(), **{f"result.{k}": v for k, v in new_totals.items()}}
         inc = None

@@ -4,8 +4,9 @@ import asyncio
 import logging
 from datetime import datetime
 
-from services.customers.handlers.segment_jobs import run_next_job
-from services.customers.handlers.segment_recompute import refresh_time_based
+from services.customers.handlers.deps import Deps
+from services.customers.segments.handlers.jobs import run_next_job
+from services.customers.segments.handlers.recompute import refresh_time_based
 from shared.background import BackgroundTask
 from shared.scheduler import DAY_SECONDS, PeriodicJob, every
 
@@ -13,7 +14,7 @@ log = logging.getLogger(__name__)
 SEGMENT_REFRESH = "segment-refresh"
 
 
-def refresh_job(deps) -> PeriodicJob:
+def refresh_job(deps: Deps) -> PeriodicJob:
     """Time-based segments are recomputed once per SEGMENTS_TIME_REFRESH_SECONDS interval, by one replica."""
     settings = deps.segments.settings
 
@@ -28,12 +29,12 @@ def refresh_job(deps) -> PeriodicJob:
                                                                                   2 * settings.time_refresh_seconds))
 
 
-def job_worker(deps, owner: str) -> BackgroundTask:
+def job_worker(deps: Deps, owner: str) -> BackgroundTask:
     """Runs queued segment jobs (recompute, purge, bulk actions) one after another, woken as soon as one is queued."""
     return BackgroundTask("segment-jobs", lambda: _run_jobs(deps, owner))
 
 
-async def _run_jobs(deps, owner: str) -> None:
+async def _run_jobs(deps: Deps, owner: str) -> None:
     parts = deps.segments
     while True:
         try:

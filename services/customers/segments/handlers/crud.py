@@ -3,30 +3,35 @@ import uuid
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from services.customers.domain.segments.ast import is_time_based
-from services.customers.domain.segments.compiler import compile_filter
-from services.customers.domain.segments.criteria import Criteria
-from services.customers.domain.segments.models import (
-    PREBUILT, SegmentCreate, SegmentPreview, SegmentUpdate, definition, slugify,
+from services.customers.handlers.deps import Deps, utcnow
+from services.customers.segments.domain.ast import is_time_based
+from services.customers.segments.domain.compiler import compile_filter
+from services.customers.segments.domain.criteria import Criteria
+from services.customers.segments.domain.models import (
+    PREBUILT,
+    SegmentCreate,
+    SegmentPreview,
+    SegmentUpdate,
+    definition,
+    slugify,
 )
-from services.customers.handlers.deps import utcnow
-from services.customers.handlers.segment_jobs import new_job
+from services.customers.segments.handlers.jobs import new_job
 from shared.errors import Conflict, NotFound
 
 
-async def get_segment(deps, id_or_slug: str) -> dict:
+async def get_segment(deps: Deps, id_or_slug: str) -> dict:
     segment = await deps.segments.store.find(id_or_slug)
     if segment is None:
         raise NotFound(f"segment {id_or_slug} not found", field="id")
     return segment
 
 
-async def with_counts(deps, segments: list[dict]) -> list[dict]:
+async def with_counts(deps: Deps, segments: list[dict]) -> list[dict]:
     counts = await deps.segments.store.counts([s["_id"] for s in segments])
     return [{**s, "customerCount": counts[s["_id"]]} for s in segments]
 
 
-async def create_segment(deps, body: SegmentCreate, *, built_in: bool = False) -> dict:
+async def create_segment(deps: Deps, body: SegmentCreate, *, built_in: bool = False) -> dict:
     """Stores the segment at once with no members, and queues the job that finds them."""
     node, criteria, query = definition(body.criteria, body.query)
     now = utcnow()
@@ -38,7 +43,7 @@ async def create_segment(deps, body: SegmentCreate, *, built_in: bool = False) -
 
     async def work(session: AsyncClientSession) -> None:
         # Checked first: a DuplicateKeyError would abort the transaction.
-        if await deps.segments.store.segments.find_one({"slug": doc["slug"]}, session=session):
+        if await deps.segments.store.by_slug(doc["slug"], session):
             raise Conflict(f"a segment with slug '{doc['slug']}' already exists", field="slug")
         await deps.segments.store.insert(doc, session)
         await deps.segments.jobs.add(job, session)
@@ -48,7 +53,7 @@ async def create_segment(deps, body: SegmentCreate, *, built_in: bool = False) -
     return {**doc, "customerCount": 0}
 
 
-async def update_segment(deps, id_or_slug: str, body: SegmentUpdate) -> dict:
+async def update_segment(deps: Deps, id_or_slug: str, body: SegmentUpdate) -> dict:
     segment = await get_segment(deps, id_or_slug)
     sent = body.model_fields_set
     changes: dict = {key: getattr(body, key) for key in ("name", "description") if key in sent}
@@ -62,7 +67,7 @@ async def update_segment(deps, id_or_slug: str, body: SegmentUpdate) -> dict:
         changes.update(criteria=criteria, query=query or None, timeBased=is_time_based(node), state="updating")
 
     async def work(session: AsyncClientSession) -> dict:
-        current = await deps.segments.store.segments.find_one({"_id": segment["_id"]}, session=session)
+        current = await deps.segments.store.by_id(segment["_id"], session)
         if current is None:
             raise NotFound(f"segment {id_or_slug} not found", field="id")
         now = utcnow()
@@ -78,7 +83,7 @@ async def update_segment(deps, id_or_slug: str, body: SegmentUpdate) -> dict:
     return (await with_counts(deps, [updated]))[0]
 
 
-async def delete_segment(deps, id_or_slug: str) -> None:
+async def delete_segment(deps: Deps, id_or_slug: str) -> None:
     segment = await get_segment(deps, id_or_slug)
     if segment.get("builtIn"):
         raise Conflict("pre-built segments can be edited but not deleted", field="id")
@@ -91,13 +96,13 @@ async def delete_segment(deps, id_or_slug: str) -> None:
     deps.segments.wake.set()
 
 
-async def member_page(deps, id_or_slug: str, limit: int, offset: int) -> tuple[dict, list[dict]]:
+async def member_page(deps: Deps, id_or_slug: str, limit: int, offset: int) -> tuple[dict, list[dict]]:
     segment = (await with_counts(deps, [await get_segment(deps, id_or_slug)]))[0]
     ids = await deps.segments.store.member_page(segment["_id"], limit, offset)
     return segment, await deps.segments.store.customers_by_ids(ids)
 
 
-async def preview(deps, body: SegmentPreview) -> dict:
+async def preview(deps: Deps, body: SegmentPreview) -> dict:
     """Counts and samples customers matching criteria now, without saving anything (a one-off count)."""
     node, criteria, query = definition(body.criteria, body.query)
     mongo_filter = compile_filter(node, utcnow())
@@ -106,10 +111,10 @@ async def preview(deps, body: SegmentPreview) -> dict:
             "sample": await store.sample(mongo_filter, body.sample_size)}
 
 
-async def install_prebuilt(deps) -> None:
+async def install_prebuilt(deps: Deps) -> None:
     """Creates the pre-built segments a fresh system starts with; existing ones (maybe edited) are left alone."""
     for slug, (name, description, criteria) in PREBUILT.items():
-        if await deps.segments.store.segments.find_one({"slug": slug}):
+        if await deps.segments.store.by_slug(slug):
             continue
         body = SegmentCreate(name=name, description=description, slug=slug, criteria=Criteria.model_validate(criteria))
         try:

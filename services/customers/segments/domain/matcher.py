@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from services.customers.domain.segments.ast import FIELDS, And, Cond, Node, Not, Or
+from services.customers.segments.domain.ast import FIELDS, And, Cond, Node, Not, Or
 from shared.money import to_minor
 
 

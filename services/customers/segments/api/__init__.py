@@ -1,0 +1,1 @@
+"""Routes: /customer-segments and /segment-jobs."""

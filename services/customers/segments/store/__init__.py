@@ -1,0 +1,1 @@
+"""The only segment code that touches MongoDB: segments, members, counters, jobs."""
