@@ -20,11 +20,11 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from gateway.audit.store import AuditStore
 from gateway.auth.api_keys import ApiKeyStore
-from gateway.auth.caller import AuthFailed, Authenticator
+from gateway.auth.caller import Authenticator, AuthFailed
 from gateway.auth.oidc import OidcConfig, oidc_verifier
-from gateway.live.feed import LiveFeed
 from gateway.context import Clients, Context
 from gateway.http_errors import CodedErrorsView
+from gateway.live.feed import LiveFeed
 from gateway.loaders import Loaders
 from gateway.metrics import HttpMetrics
 from gateway.public_links import public_link_routes

@@ -3,9 +3,21 @@
 Each `first` must be within the page-size bound; the operation's total must be within the cost limit. Fragments are
 expanded where they are spread, so they can't hide cost. Depth, aliases and tokens use Strawberry's own limiters.
 """
-from graphql import (FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode,
-                     IntValueNode, OperationDefinitionNode, SelectionSetNode, ValidationRule, VariableNode, Visitor,
-                     get_named_type, visit)
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationRule,
+    VariableNode,
+    Visitor,
+    get_named_type,
+    visit,
+)
 from strawberry.extensions import QueryDepthLimiter
 
 PAGE_ARGUMENT = "first"

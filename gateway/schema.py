@@ -1,11 +1,12 @@
-"""One graph: every domain's queries, mutations and subscriptions merged; a new domain adds its classes to the tuples."""
+"""One graph: every domain's queries, mutations and subscriptions merged; a new domain adds its classes to the
+tuples."""
 import logging
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.utils.logging import StrawberryLogger
 from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter
 from strawberry.tools import merge_types
+from strawberry.utils.logging import StrawberryLogger
 
 from gateway.api_keys.mutations import ApiKeyMutations
 from gateway.api_keys.queries import ApiKeyQueries
@@ -13,18 +14,18 @@ from gateway.audit.extension import AuditTrail
 from gateway.audit.queries import AuditQueries
 from gateway.campaigns.mutations import CampaignMutations
 from gateway.campaigns.queries import CampaignQueries
+from gateway.clients.base import ServiceError
 from gateway.customers.mutations import CustomerMutations
 from gateway.customers.queries import CustomerQueries
-from gateway.clients.base import ServiceError
 from gateway.errors import ErrorCodes
 from gateway.limits import DepthLimiter
-from gateway.metrics import OperationMetrics
 from gateway.live.subscriptions import LiveSubscriptions
 from gateway.loyalty.mutations import LoyaltyMutations
 from gateway.loyalty.queries import LoyaltyQueries
+from gateway.metrics import OperationMetrics
+from gateway.request_rules import RequestRules, ValidationCache
 from gateway.segments.mutations import SegmentMutations
 from gateway.segments.queries import SegmentQueries
-from gateway.request_rules import RequestRules, ValidationCache
 from gateway.settings import GatewaySettings
 
 log = logging.getLogger(__name__)

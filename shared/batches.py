@@ -6,8 +6,8 @@ from itertools import groupby
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from shared.events.envelope import Envelope, Event
 from shared.actor import actor_from_record, current_actor
+from shared.events.envelope import Envelope, Event
 from shared.logging import correlation_id
 
 

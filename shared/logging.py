@@ -5,7 +5,6 @@ from contextvars import ContextVar
 
 from pythonjsonlogger.json import JsonFormatter
 
-
 # The request or event being handled, so every log line can be joined across services.
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 

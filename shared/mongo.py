@@ -34,7 +34,8 @@ def _is_retryable(exc: PyMongoError) -> bool:
 async def run_in_transaction(
     client: AsyncMongoClient, work: Callable[[AsyncClientSession], Awaitable[T]], *, attempts: int = 8
 ) -> T:
-    """Runs work(session) in one transaction; write conflicts are retried with jittered backoff, at most `attempts` times.
+    """Runs work(session) in one transaction; write conflicts are retried with jittered backoff, at most `attempts`
+    times.
 
     Bounded ourselves rather than with_transaction's 120 s, so contention surfaces as an error, not a hang.
     """

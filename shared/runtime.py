@@ -13,14 +13,14 @@ from typing import TypeVar
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import ConnectionFailure, PyMongoError
 
+from shared.actor import actor_from_record, current_actor
+from shared.background import BackgroundTask, Supervisor
 from shared.batches import Subscription, handle_in_order
 from shared.bus.consumer import Consumer, PoisonMessage
 from shared.bus.publisher import Publisher
 from shared.errors import AppError, Unavailable
 from shared.events.envelope import Envelope, Event, UnknownEvent, parse_event
 from shared.inbox import AlreadyHandled, Inbox
-from shared.actor import actor_from_record, current_actor
-from shared.background import BackgroundTask, Supervisor
 from shared.jobs import JobClaims
 from shared.logging import correlation_id
 from shared.mongo import create_client, ping, run_in_transaction

@@ -1,11 +1,10 @@
 """Builds a service's FastAPI app the same way for every service: lifespan, background work, errors, health,
 request ids."""
+import logging
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
-
-import logging
 
 import uvicorn
 from fastapi import APIRouter, FastAPI

@@ -69,7 +69,8 @@ async def broker_cleanup(amqp_url, isolation):
     async with connection:
         channel = await connection.channel()
         # Deleting what doesn't exist closes the channel; use a fresh one for each.
-        for kind, name in [("queue", f"t{isolation}.{svc}{suffix}") for svc in ("customers", "loyalty", "campaigns", "campaigns.sends")
+        services = ("customers", "loyalty", "campaigns", "campaigns.sends")
+        for kind, name in [("queue", f"t{isolation}.{svc}{suffix}") for svc in services
                            for suffix in ("", ".dead")] + [("exchange", f"t{isolation}.events"),
                                                           ("exchange", f"t{isolation}.events.dead")]:
             try:

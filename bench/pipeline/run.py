@@ -9,7 +9,6 @@ import time
 import uuid
 
 import httpx
-
 from asgi_lifespan import LifespanManager
 from prometheus_client import REGISTRY
 from pymongo import AsyncMongoClient
@@ -78,7 +77,8 @@ async def raw_phase(env: Env, tag: str, envelopes, queue_type: str) -> float:
 async def bare_phase(env: Env, tag: str, events: int, customers: int, queue_type: str) -> tuple[float, str]:
     name = f"bench{tag}.bare"
     client = AsyncMongoClient(env.mongo_url, tz_aware=True)
-    customers_db, loyalty_db = client[f"bench_pipeline_{tag}_bare_customers"], client[f"bench_pipeline_{tag}_bare_loyalty"]
+    customers_db = client[f"bench_pipeline_{tag}_bare_customers"]
+    loyalty_db = client[f"bench_pipeline_{tag}_bare_loyalty"]
     for store in (LedgerStore(loyalty_db), AccountStore(loyalty_db)):
         await store.ensure_indexes()  # the same indexes the service keeps up to date
     ids = customer_ids(customers)

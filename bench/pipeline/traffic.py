@@ -30,7 +30,8 @@ def purchases(n: int, customers: int | list[str], seed: int = 7) -> list[Envelop
             orderId=f"bench-order-{i:07d}", customerId=ids[rng.randrange(len(ids))],
             items=[{"sku": "DR-1", "name": "Linen dress", "quantity": 1, "unitPriceMinor": total}],
             totalMinor=total, currency="USD", placedAt=now)
-        envelopes.append(Envelope.wrap(order, source="storefront", correlation_id=str(uuid.UUID(int=rng.getrandbits(128)))))
+        correlation_id = str(uuid.UUID(int=rng.getrandbits(128)))
+        envelopes.append(Envelope.wrap(order, source="storefront", correlation_id=correlation_id))
     return envelopes
 
 

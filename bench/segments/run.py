@@ -62,7 +62,7 @@ async def run(customers: int, mongo_url: str, amqp_url: str, repeats: int) -> li
                                          timeout=600) as api:
                 started = time.perf_counter()
                 created = (await api.post("/customer-segments", json={"name": "Bench", "query": QUERY})).json()
-                while (segment := (await api.get(f"/customer-segments/{created['slug']}")).json())["state"] != "ready":
+                while (await api.get(f"/customer-segments/{created['slug']}")).json()["state"] != "ready":
                     await asyncio.sleep(0.5)
                 print(f"segment '{QUERY}' built (members materialised) in {time.perf_counter() - started:.1f} s")
                 api_times, raw_times = [], []

@@ -14,11 +14,11 @@ import httpx
 from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel, Field
 
-from services.campaigns.domain.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_header
-from services.campaigns.domain.tracking import EMAIL_STATUS_PATH, SMS_INBOUND_PATH
 from devstack.sinks.settings import SinkSettings
 from devstack.sinks.smtp import MailSink, parse
 from devstack.sinks.twilio import FakeTwilio, twilio_router
+from services.campaigns.domain.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_header
+from services.campaigns.domain.tracking import EMAIL_STATUS_PATH, SMS_INBOUND_PATH
 from shared.production import require_safe_secrets
 
 

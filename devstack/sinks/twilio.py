@@ -13,8 +13,8 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from services.campaigns.domain.signatures import TWILIO_SIGNATURE_HEADER, twilio_signature
 from devstack.sinks.settings import SinkSettings
+from services.campaigns.domain.signatures import TWILIO_SIGNATURE_HEADER, twilio_signature
 
 API_VERSION = "2010-04-01"
 # Answers after which Twilio (and so this fake) stops retrying a callback: the receiver refused it for good.

@@ -11,7 +11,6 @@ from pymongo import AsyncMongoClient
 from gateway.audit.records import AuditActor, AuditRecord
 from gateway.audit.store import AuditStore
 from gateway.auth.api_keys import ApiKeyStore
-
 from gateway.auth.roles import Role
 from gateway.auth.tokens import issue_token
 from gateway.settings import GatewaySettings

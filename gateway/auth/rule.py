@@ -8,7 +8,6 @@ what those arguments make it do, read from the literal or the variables.
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, ValidationRule
 
 from gateway.arguments import UnreadableArguments, argument_values
-
 from gateway.auth.caller import Caller
 from gateway.auth.policy import argument_permissions, required_permission
 from gateway.auth.roles import Permission, allows

@@ -21,7 +21,8 @@ class CampaignsClient(ServiceClient):
         await self.request("DELETE", f"/campaigns/{path_id(campaign_id)}", headers=headers)
 
     async def command(self, campaign_id: str, action: str, headers: dict, body: dict | None = None) -> dict:
-        return await self.request("POST", f"/campaigns/{path_id(campaign_id)}/{path_id(action)}", json=body, headers=headers)
+        return await self.request("POST", f"/campaigns/{path_id(campaign_id)}/{path_id(action)}", json=body,
+                                  headers=headers)
 
     async def metrics(self, campaign_id: str) -> dict:
         return await self.request("GET", f"/campaigns/{path_id(campaign_id)}/metrics")

@@ -28,8 +28,8 @@ class CustomersClient(ServiceClient):
         return await self.request("POST", f"/customers/{path_id(customer_id)}/orders", json=body, headers=headers)
 
     async def change_order_status(self, customer_id: str, order_id: str, status: str, headers: dict) -> dict:
-        return await self.request("PATCH", f"/customers/{path_id(customer_id)}/orders/{path_id(order_id)}", json={"status": status},
-                                  headers=headers)
+        return await self.request("PATCH", f"/customers/{path_id(customer_id)}/orders/{path_id(order_id)}",
+                                  json={"status": status}, headers=headers)
 
     async def return_order_items(self, customer_id: str, order_id: str, body: dict, headers: dict) -> dict:
         return await self.request("POST", f"/customers/{path_id(customer_id)}/orders/{path_id(order_id)}/returns",

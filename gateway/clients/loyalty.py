@@ -21,10 +21,12 @@ class LoyaltyClient(ServiceClient):
         return await self.request("GET", f"/loyalty-programs/{path_id(program_id)}/analytics", params=params)
 
     async def add_points(self, customer_id: str, body: dict, headers: dict) -> dict:
-        return await self.request("POST", f"/customers/{path_id(customer_id)}/loyalty/points", json=body, headers=headers)
+        return await self.request("POST", f"/customers/{path_id(customer_id)}/loyalty/points", json=body,
+                                  headers=headers)
 
     async def redeem(self, customer_id: str, body: dict, headers: dict) -> dict:
-        return await self.request("POST", f"/customers/{path_id(customer_id)}/loyalty/redeem", json=body, headers=headers)
+        return await self.request("POST", f"/customers/{path_id(customer_id)}/loyalty/redeem", json=body,
+                                  headers=headers)
 
     async def deduct_points(self, customer_id: str, body: dict, headers: dict) -> dict:
         return await self.request("POST", f"/customers/{path_id(customer_id)}/loyalty/deductions", json=body,

@@ -28,7 +28,8 @@ class SegmentsClient(ServiceClient):
         await self.request("DELETE", f"/customer-segments/{path_id(id_or_slug)}", headers=headers)
 
     async def start_bulk_action(self, id_or_slug: str, body: dict[str, Any], headers: dict) -> dict:
-        return await self.request("POST", f"/customer-segments/{path_id(id_or_slug)}/bulk-actions", json=body, headers=headers)
+        return await self.request("POST", f"/customer-segments/{path_id(id_or_slug)}/bulk-actions", json=body,
+                                  headers=headers)
 
     async def job(self, job_id: str) -> dict:
         return await self.request("GET", f"/segment-jobs/{path_id(job_id)}")

@@ -6,7 +6,11 @@ from strawberry.types import Info
 
 from gateway.customers.enums import OrderStatus
 from gateway.customers.inputs import (
-    CustomerCreateInput, CustomerUpdateInput, InteractionInput, OrderInput, RecordOrdersRowInput,
+    CustomerCreateInput,
+    CustomerUpdateInput,
+    InteractionInput,
+    OrderInput,
+    RecordOrdersRowInput,
     ReturnOrderItemsInput,
 )
 from gateway.customers.types import Customer, Order, RecordOrderResult
@@ -48,7 +52,8 @@ class CustomerMutations:
                                      "(unknown customer, bad item, another customer's order id) stops no other.")
     async def record_orders(self, info: Info, input: list[RecordOrdersRowInput]) -> list[RecordOrderResult]:
         if not 1 <= len(input) <= MAX_ORDER_ROWS:
-            raise GraphQLError(f"give 1 to {MAX_ORDER_ROWS} orders", extensions={"code": "VALIDATION", "field": "input"})
+            raise GraphQLError(f"give 1 to {MAX_ORDER_ROWS} orders",
+                               extensions={"code": "VALIDATION", "field": "input"})
         ctx = info.context
         rows = await ctx.clients.customers.record_orders(to_json(input), ctx.forward_headers)
         return [RecordOrderResult.from_json(row) for row in rows]

@@ -21,6 +21,7 @@ class LoyaltyQueries:
     async def loyalty_program(self, info: Info, id: strawberry.ID) -> LoyaltyProgram:
         return LoyaltyProgram.from_json(await info.context.clients.loyalty.get_program(id))
 
-    @strawberry.field(description="A reward code as the storefront sees it at checkout; unknown: NOT_FOUND (field code).")
+    @strawberry.field(description="A reward code as the storefront sees it at checkout; "
+                                  "unknown: NOT_FOUND (field code).")
     async def reward_code(self, info: Info, code: str) -> RewardCode:
         return RewardCode.from_json(await info.context.clients.loyalty.reward_code(code))

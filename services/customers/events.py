@@ -1,6 +1,5 @@
 """What the customers service publishes and which events it consumes."""
-from services.customers.handlers import orders, timeline
-from services.customers.handlers import unsubscribes
+from services.customers.handlers import orders, timeline, unsubscribes
 from services.customers.handlers.deps import Deps
 from shared.events import contracts
 from shared.runtime import EventHandler, bind_handlers

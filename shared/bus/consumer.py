@@ -72,7 +72,8 @@ class Consumer:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("consumer connection failed, retrying", extra={"queue": self._queue_name, "error": str(exc)})
+                log.warning("consumer connection failed, retrying",
+                            extra={"queue": self._queue_name, "error": str(exc)})
             self.consuming.clear()
             await asyncio.sleep(self._reconnect_seconds)
 

@@ -38,7 +38,8 @@ class Publisher:
 
     async def publish(self, body: bytes, *, routing_key: str, message_id: str,
                       correlation_id: str | None = None, headers: dict | None = None) -> None:
-        """Returns once the broker confirmed; raises PublishFailed otherwise (a stable message_id makes retries safe)."""
+        """Returns once the broker confirmed; raises PublishFailed otherwise (a stable message_id makes retries
+        safe)."""
         message = aio_pika.Message(
             body,
             message_id=message_id,

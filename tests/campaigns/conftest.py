@@ -7,11 +7,11 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from devstack.infra import free_port
-from services.campaigns.app import create_app
-from services.campaigns.settings import CampaignsSettings
 from devstack.sinks.settings import SinkSettings
 from devstack.sinks.sms import create_sink_app
 from devstack.sinks.smtp import MailSink, start_smtp
+from services.campaigns.app import create_app
+from services.campaigns.settings import CampaignsSettings
 from tests.conftest import eventually
 
 

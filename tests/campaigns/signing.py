@@ -4,8 +4,13 @@ import time
 
 import httpx
 
-from services.campaigns.domain.signatures import (SIGNATURE_HEADER, TIMESTAMP_HEADER, TWILIO_SIGNATURE_HEADER,
-                                                  signature_header, twilio_signature)
+from services.campaigns.domain.signatures import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    TWILIO_SIGNATURE_HEADER,
+    signature_header,
+    twilio_signature,
+)
 from services.campaigns.settings import CampaignsSettings
 
 PUBLIC = "http://campaigns"  # the tests' public_url, which the campaigns client also uses as its base

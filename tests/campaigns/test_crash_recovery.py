@@ -1,7 +1,6 @@
 """A send interrupted by a crash resumes after a restart without sending any message twice."""
 import asyncio
 
-import httpx
 from asgi_lifespan import LifespanManager
 
 from services.campaigns.app import create_app

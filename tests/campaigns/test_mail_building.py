@@ -1,6 +1,6 @@
 """The MIME mail a campaign sends, as a mail client parses it: headers, both bodies, no injected headers."""
-from services.campaigns.delivery.email import build_email
 from devstack.sinks.smtp import parse
+from services.campaigns.delivery.email import build_email
 
 
 def _parsed(**overrides) -> dict:

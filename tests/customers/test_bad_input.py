@@ -71,7 +71,8 @@ async def test_prices_with_fractions_of_a_cent_are_rejected(api):
 
 
 async def test_malformed_json_is_a_400(api):
-    response = await api.post("/customers", content=b'{"firstName": "Ada",', headers={"content-type": "application/json"})
+    response = await api.post("/customers", content=b'{"firstName": "Ada",',
+                              headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "MALFORMED_REQUEST"
     assert await _count(api) == 0

@@ -1,5 +1,4 @@
 """Liveness and readiness: /readyz tells whether the database and the broker answer."""
-import httpx
 from asgi_lifespan import LifespanManager
 
 from services.customers.app import create_app

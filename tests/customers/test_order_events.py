@@ -6,8 +6,13 @@ from services.customers.events import PUBLISHES
 from shared.bus.consumer import PoisonMessage
 from shared.events import contracts
 from tests.customers.factories import order_body
-from tests.customers.order_support import from_storefront, new_customer, published, published_for_order, \
-    storefront_order
+from tests.customers.order_support import (
+    from_storefront,
+    new_customer,
+    published,
+    published_for_order,
+    storefront_order,
+)
 
 
 async def test_an_order_recorded_as_paid_is_recorded_and_paid_once(api, customers_app):

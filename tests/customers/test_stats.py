@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta, timezone
 
 from services.customers.handlers.stats import growth_percent, month_starts
-from tests.customers.factories import customer_body, order_body
+from tests.customers.factories import customer_body
 
 
 def test_month_starts_wrap_the_year():

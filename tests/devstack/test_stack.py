@@ -84,8 +84,8 @@ def test_campaigns_delivers_to_the_sinks():
 
 
 def test_the_variables_campaigns_gets_are_ones_its_settings_read(monkeypatch):
-    from services.campaigns.settings import CampaignsSettings
     from devstack.sinks.settings import SinkSettings
+    from services.campaigns.settings import CampaignsSettings
 
     for name, value in stack.app_env(stack.CAMPAIGNS, {}, mongo_url="mongodb://x:1/", amqp_url="amqp://y/").items():
         monkeypatch.setenv(name, value)

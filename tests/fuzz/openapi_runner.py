@@ -11,7 +11,8 @@ import os
 
 import httpx
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from tests.fuzz.loop_bridge import bridged_session

@@ -5,7 +5,8 @@ OpenAPI fuzz, and FUZZ_EXAMPLES / FUZZ_RANDOM=1 dig deeper.
 """
 import os
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.fuzz.graphql_checks import errors_of
 

@@ -7,8 +7,12 @@ operation in a worker thread, and sends each case back to the fixture's app on t
 (tests.fuzz.openapi_runner, tests.fuzz.loop_bridge). Cases are derandomized, so a CI failure reproduces;
 FUZZ_EXAMPLES (default 20 per operation) digs deeper, FUZZ_RANDOM=1 explores new cases.
 """
-from tests.fuzz.known_resources import (campaigns_resources, customers_resources, loyalty_resources,
-                                       provider_signed_client)
+from tests.fuzz.known_resources import (
+    campaigns_resources,
+    customers_resources,
+    loyalty_resources,
+    provider_signed_client,
+)
 from tests.fuzz.openapi_runner import fuzz_service
 
 

@@ -15,7 +15,8 @@ AUDIT = """query($filter: AuditFilter, $first: Int = 50, $after: String) {
     pageInfo { hasNextPage endCursor }
     edges { node { id at operation outcome error targetIds input operationName ip userAgent requestId
                    actor { subject role via name email apiKeyId } } } } }"""
-ADD = """mutation Goodwill($id: ID!) { addLoyaltyPoints(customerId: $id, points: 100, reason: "Late parcel") { points } }"""
+ADD = """mutation Goodwill($id: ID!) {
+  addLoyaltyPoints(customerId: $id, points: 100, reason: "Late parcel") { points } }"""
 STAFF = "ana@joantees.example"
 
 

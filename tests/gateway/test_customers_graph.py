@@ -43,7 +43,8 @@ async def test_create_customer_record_two_orders_read_totals_orders_and_timeline
     assert result["orders"]["edges"][1]["node"]["items"] == [
         {"sku": "DR-1", "quantity": 2, "unitPrice": 59.9, "lineTotal": 119.8}]
     timeline = [(e["node"]["type"], e["node"]["summary"]) for e in result["activity"]["edges"]]
-    assert [kind for kind, _ in timeline] == ["profile.created", "order.placed", "order.placed"]  # by date, newest first
+    # By date, newest first.
+    assert [kind for kind, _ in timeline] == ["profile.created", "order.placed", "order.placed"]
     assert "30.25" in timeline[1][1] and "119.80" in timeline[2][1]
 
 

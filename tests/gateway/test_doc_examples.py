@@ -14,8 +14,7 @@ import httpx
 import pytest
 
 from services.campaigns.app import create_app as create_campaigns_app
-from tests.campaigns.conftest import (  # noqa: F401  (fixtures: real local SMTP sink and SMS provider)
-    campaigns_settings, delete_work_queue, sinks)
+from tests.campaigns.conftest import campaigns_settings, delete_work_queue, sinks  # noqa: F401  (fixtures: real local SMTP sink and SMS provider)
 from tests.conftest import eventually, running
 from tests.loyalty.support import consuming
 

@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from pydantic import ValidationError
 
-from gateway.auth.caller import AuthFailed, Authenticator
+from gateway.auth.caller import Authenticator, AuthFailed
 from gateway.auth.jwks import KeySet
 from gateway.auth.oidc import OidcConfig, OidcVerifier
 from gateway.auth.roles import Role

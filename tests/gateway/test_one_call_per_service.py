@@ -5,8 +5,7 @@ sent to every fifth customer, so orders, loyalty, ledger, rewards and messages a
 """
 import asyncio
 
-from tests.campaigns.conftest import (  # noqa: F401  (fixtures: the campaigns app delivering to real local sinks)
-    campaigns_app, campaigns_settings, segments, segments_transport, sinks, wait_status)
+from tests.campaigns.conftest import campaigns_app, campaigns_settings, segments, segments_transport, sinks, wait_status  # noqa: F401  (fixtures: the campaigns app delivering to real local sinks)
 from tests.conftest import eventually
 from tests.customers.factories import customer_body
 from tests.loyalty.support import consuming
@@ -54,7 +53,8 @@ async def _seed(api, loyalty_api, campaigns_api, campaigns_app) -> tuple[list[di
     await eventually(recipients_known, timeout=30, what="campaigns' recipient read model")
     campaign = (await campaigns_api.post("/campaigns", json={
         "name": "Summer drop", "type": "email", "subject": "New in, {{ firstName }}",
-        "content": "Hello {{ firstName }}, the summer collection is here.", "targetCustomers": sorted(messaged)})).json()
+        "content": "Hello {{ firstName }}, the summer collection is here.",
+        "targetCustomers": sorted(messaged)})).json()
     assert (await campaigns_api.post(f"/campaigns/{campaign['id']}/send")).status_code == 202
     await wait_status(campaigns_api, campaign["id"], "sent", timeout=60)
     return customers, messaged

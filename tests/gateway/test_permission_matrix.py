@@ -1,10 +1,18 @@
 """Every role against every mutation and every bulk action kind, compared with the tables in docs/gateway.md."""
-import re
 from pathlib import Path
 
 import pytest
-from graphql import (GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLObjectType,
-                     GraphQLScalarType, GraphQLUnionType, GraphQLInterfaceType, get_named_type)
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLUnionType,
+    get_named_type,
+)
 
 from gateway.auth.roles import Role
 from gateway.schema import build_schema

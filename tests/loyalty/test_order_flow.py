@@ -11,6 +11,7 @@ from tests.conftest import eventually
 from tests.customers.factories import customer_body
 from tests.loyalty.support import consuming, deliver, ledger_sum, member, order_paid, order_placed, order_refunded
 
+
 async def _customer_known_to_loyalty(api, loyalty_api, *apps) -> str:
     await consuming(*apps)
     customer_id = (await api.post("/customers", json=customer_body())).json()["id"]

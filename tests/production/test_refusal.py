@@ -13,10 +13,16 @@ import pytest
 from pydantic import SecretStr
 
 from devstack.infra import free_port
-from shared.production import (DEVELOPMENT_SECRETS, SecretInUse, UnsafeForProduction, load_settings,
-                               require_safe_secrets, unsafe_secrets)
 from services.campaigns.settings import CampaignsSettings
 from services.customers.settings import CustomersSettings
+from shared.production import (
+    DEVELOPMENT_SECRETS,
+    SecretInUse,
+    UnsafeForProduction,
+    load_settings,
+    require_safe_secrets,
+    unsafe_secrets,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_INTERNAL = "dev-internal-token-change-me"

@@ -8,9 +8,9 @@ from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 from pythonjsonlogger.json import JsonFormatter
 
+from devstack.sinks.settings import SinkSettings
 from gateway.settings import GatewaySettings
 from services.campaigns.settings import CampaignsSettings
-from devstack.sinks.settings import SinkSettings
 from shared.internal_auth import INTERNAL_TOKEN_HEADER
 
 

@@ -9,11 +9,8 @@ import pytest
 
 pytest.register_assert_rewrite("tests.reliability.support")
 
-from tests.reliability.support.broker import OwnBroker
-from tests.reliability.support.stack import Stack
-
-
-
+from tests.reliability.support.broker import OwnBroker  # noqa: E402  (after the assert rewrite above)
+from tests.reliability.support.stack import Stack  # noqa: E402
 
 # The full bursts take ~28 min on our 2-core machines; the plain suite (and so CI) runs the same tests on small
 # bursts. `-m reliability` (the suite's own command) or RELIABILITY_BURST asks for more.

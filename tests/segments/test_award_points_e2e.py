@@ -1,10 +1,9 @@
 """award_points against the real loyalty service in-process: each member credited once, even when the whole job is
 re-run with its markers lost (loyalty dedupes on the requestId the job sends)."""
 import httpx
-import pytest
 
-from services.customers.handlers.deps import utcnow
 from services.customers.clients.loyalty import LoyaltyClient
+from services.customers.handlers.deps import utcnow
 from shared.events import contracts
 from tests.customers.factories import customer_body
 from tests.loyalty.support import deliver
@@ -13,7 +12,8 @@ from tests.segments.helpers import deps_of, wait_job, wait_ready
 
 async def _vip_members(api, customers_app, loyalty_app) -> tuple:
     deps = deps_of(customers_app)
-    deps.segments.loyalty = LoyaltyClient(deps.segments.settings, deps.segments.loyalty.headers, transport=httpx.ASGITransport(app=loyalty_app))
+    deps.segments.loyalty = LoyaltyClient(deps.segments.settings, deps.segments.loyalty.headers,
+                                          transport=httpx.ASGITransport(app=loyalty_app))
     await wait_ready(api, "vip")
     ids = []
     for _ in range(3):

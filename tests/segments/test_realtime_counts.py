@@ -55,7 +55,8 @@ async def test_counts_follow_orders_and_refunds(api):
 
 
 async def test_counts_follow_loyalty_tier_changes_from_events(api, customers_app):
-    created = (await api.post("/customer-segments", json={"name": "Gold+", "query": "loyalty_tier IN (gold, platinum)"}))
+    created = await api.post("/customer-segments",
+                             json={"name": "Gold+", "query": "loyalty_tier IN (gold, platinum)"})
     assert created.status_code == 201
     customer = (await api.post("/customers", json=customer_body())).json()["id"]
     runtime = customers_app.state.runtime

@@ -1,8 +1,9 @@
 """/customer-segments: pre-built segments, create by criteria or query, id or slug, members, preview, bad input."""
 import pytest
 
-from tests.customers.factories import customer_body, order_body
+from tests.customers.factories import customer_body
 from tests.segments.helpers import count_of, wait_ready
+
 
 def _snapshot(listing: dict) -> list:
     # Everything a bad request could have changed (state moves on its own as pre-built segments finish building).

@@ -16,8 +16,8 @@ from shared.mongo import create_client
 from shared.outbox import Outbox, OutboxRelay
 from tests.conftest import eventually
 from tests.customers.factories import customer_body
-from tests.support.tcp_proxy import TcpProxy
 from tests.support.http import service_client
+from tests.support.tcp_proxy import TcpProxy
 
 
 async def _bind_probe(amqp_url: str, exchange: str, routing_key: str):
@@ -73,7 +73,6 @@ async def test_relay_publishes_customer_events_with_the_envelope(service_env, is
     connection, probe = await _bind_probe(service_env["amqp_url"], service_env["events_exchange"], "customer.*")
     settings = CustomersSettings(mongo_database=f"customers_{isolation}", **service_env)
     from asgi_lifespan import LifespanManager
-    import httpx
     app = create_app(settings)
     try:
         async with LifespanManager(app):

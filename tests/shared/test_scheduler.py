@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from shared.background import Backoff, BackgroundTask, Supervisor
+from shared.background import BackgroundTask, Backoff, Supervisor
 from shared.errors import NotFound
 from shared.jobs import JobClaims
 from shared.mongo import create_client

@@ -2,9 +2,9 @@
 the code when a secret is added)."""
 from pydantic_settings import BaseSettings
 
+from devstack.sinks.settings import SinkSettings
 from gateway.settings import GatewaySettings
 from services.campaigns.settings import CampaignsSettings
-from devstack.sinks.settings import SinkSettings
 from services.customers.settings import CustomersSettings
 from services.loyalty.settings import LoyaltySettings
 

@@ -6,7 +6,11 @@ from fastapi import APIRouter, Query, Response
 from services.campaigns.api.deps import DepsDep, Limit, Offset
 from services.campaigns.api.models import CampaignPublic, MessagePublic, Page
 from services.campaigns.domain.campaigns import (
-    CampaignCreate, CampaignUpdate, PreviewRequest, ScheduleRequest, TestSendRequest,
+    CampaignCreate,
+    CampaignUpdate,
+    PreviewRequest,
+    ScheduleRequest,
+    TestSendRequest,
 )
 from services.campaigns.domain.messages import metrics
 from services.campaigns.handlers import campaigns, preview, sending

@@ -5,8 +5,8 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.campaigns.domain import rendering
-from services.campaigns.domain.template_limits import RenderFailed
 from services.campaigns.domain.messages import metrics
+from services.campaigns.domain.template_limits import RenderFailed
 
 T = TypeVar("T")
 

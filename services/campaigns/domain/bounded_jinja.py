@@ -3,8 +3,8 @@
 The render budget (template_limits) stops a render between steps; a step that is one C-level call (string
 repetition, a huge power, joining a million copies of a long string) can't be interrupted, so those are measured
 here *before* they run: binary operators, `~`, the buffers of macros and `{% set %}` blocks, output values,
-filters (bounded_filters), and the string and list methods that can grow a value. Every value therefore stays within the limit
-(numbers within a few thousand digits) and each step costs at most a small multiple of it.
+filters (bounded_filters), and the string and list methods that can grow a value. Every value therefore stays within
+the limit (numbers within a few thousand digits) and each step costs at most a small multiple of it.
 """
 import re
 from functools import wraps

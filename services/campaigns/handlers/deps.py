@@ -5,8 +5,6 @@ from datetime import datetime, timezone
 
 import httpx
 
-from shared.internal_auth import internal_headers
-
 from services.campaigns.clients.customers import CustomerProfiles, SegmentMembers
 from services.campaigns.delivery.email import EmailSender
 from services.campaigns.delivery.ratelimit import RateLimiter
@@ -20,6 +18,7 @@ from services.campaigns.store.receipts import CallbackReceipts
 from services.campaigns.store.recipients import RecipientStore
 from services.campaigns.store.templates import TemplateStore
 from services.campaigns.work.background import Background
+from shared.internal_auth import internal_headers
 from shared.runtime import ServiceRuntime
 
 

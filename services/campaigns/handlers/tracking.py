@@ -2,8 +2,8 @@
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.campaigns.domain.tracking import CLICK, OPEN, UNSUBSCRIBE
-from services.campaigns.handlers.outcomes import message_event
 from services.campaigns.handlers.deps import Deps, utcnow
+from services.campaigns.handlers.outcomes import message_event
 from services.campaigns.store.counters import any_shard
 from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.events import contracts

@@ -4,9 +4,9 @@ from collections import defaultdict
 from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
-from pymongo.errors import OperationFailure
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import OperationFailure
 
 from services.campaigns.store.slices import SLICE, find_by_ids, slices
 

@@ -6,8 +6,8 @@ removes the record after that.
 """
 from datetime import datetime
 
-from pymongo.errors import DuplicateKeyError
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 
 class CallbackReceipts:

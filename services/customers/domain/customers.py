@@ -4,7 +4,13 @@ from typing import Annotated
 from pydantic import AnyHttpUrl, EmailStr, Field
 
 from services.customers.domain.fields import (
-    CustomerStatus, Gender, InputModel, PastDate, Phone, ShortText, Tag,
+    CustomerStatus,
+    Gender,
+    InputModel,
+    PastDate,
+    Phone,
+    ShortText,
+    Tag,
 )
 from shared.timestamps import Timestamp
 

@@ -8,12 +8,24 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.customers.domain import activity
 from services.customers.domain.orders import (
-    RECORDABLE, OrderCreate, OrderStatusChange, can_move, is_paid, order_total_minor, remaining_minor, stops_counting,
+    RECORDABLE,
+    OrderCreate,
+    OrderStatusChange,
+    can_move,
+    is_paid,
+    order_total_minor,
+    remaining_minor,
+    stops_counting,
 )
 from services.customers.handlers.activity_log import record_activity
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.handlers.order_batch import (
-    NewOrder, in_transaction, order_document, paid_event, paid_when_recorded, record_orders,
+    NewOrder,
+    in_transaction,
+    order_document,
+    paid_event,
+    paid_when_recorded,
+    record_orders,
 )
 from services.customers.segments.handlers.membership import refresh_membership
 from shared.errors import Conflict, NotFound, ValidationFailed

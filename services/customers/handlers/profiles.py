@@ -5,12 +5,15 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.customers.domain import activity
 from services.customers.domain.customers import (
-    REQUIRED_ON_UPDATE, CustomerCreate, CustomerUpdate, profile_fields,
+    REQUIRED_ON_UPDATE,
+    CustomerCreate,
+    CustomerUpdate,
+    profile_fields,
 )
 from services.customers.domain.search import search_fields
+from services.customers.handlers.activity_log import record_activity
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.segments.handlers.membership import refresh_membership
-from services.customers.handlers.activity_log import record_activity
 from shared.errors import NotFound, ValidationFailed
 from shared.events import contracts
 

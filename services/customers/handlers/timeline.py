@@ -3,9 +3,9 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.customers.domain import activity
 from services.customers.domain.activity import InteractionCreate
+from services.customers.handlers.activity_log import record_activities, record_activity
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.segments.handlers.membership import refresh_membership
-from services.customers.handlers.activity_log import record_activities, record_activity
 from shared.errors import NotFound
 from shared.events import contracts
 from shared.events.envelope import Envelope

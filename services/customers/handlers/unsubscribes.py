@@ -2,9 +2,9 @@
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.customers.domain import activity
+from services.customers.handlers.activity_log import record_activity
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.handlers.profiles import contact_event
-from services.customers.handlers.activity_log import record_activity
 from shared.events import contracts
 from shared.events.envelope import Envelope
 

@@ -42,7 +42,8 @@ class Deps:
               customers: CustomersClient | None = None) -> "Deps":
         db = runtime.db
         return cls(settings, runtime, ProgramStore(db), AccountStore(db), LedgerStore(db), RedemptionStore(db),
-                   MemberStore(db), runtime.scheduler.claims, PaidOrderStore(db), customers or CustomersClient(settings))
+                   MemberStore(db), runtime.scheduler.claims, PaidOrderStore(db),
+                   customers or CustomersClient(settings))
 
     async def transaction(self, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
         """The runtime's bounded transaction; contention that outlasts its retries is a clean 503, not a 500."""

@@ -5,7 +5,6 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-
 # A code is issued, then consumed (once, by one order) or voided. Codes from before statuses existed have no status
 # field and count as issued: hence "not consumed and not voided" rather than "issued".
 STILL_ISSUED = {"status": {"$nin": ["consumed", "voided"]}}

@@ -31,7 +31,8 @@ async def loyalty_problems(db: AsyncDatabase, burst: Burst) -> list[str]:
     if earned != len(burst.order_ids):
         problems.append(f"{earned} earn entries for {len(burst.order_ids)} orders")
     if problems:
-        problems.append(f"in all: {len(doubled)} doubled orders, {len(wrong)} wrong sums, {len(drift)} drifted balances")
+        problems.append(f"in all: {len(doubled)} doubled orders, {len(wrong)} wrong sums, "
+                        f"{len(drift)} drifted balances")
     return problems
 
 
@@ -67,7 +68,8 @@ async def customers_problems(db: AsyncDatabase, burst: Burst) -> list[str]:
 async def read_model_problems(db: AsyncDatabase, burst: Burst) -> list[str]:
     """Empty when the customers service shows each customer the points loyalty credited (loyalty.points.changed
     went through loyalty's outbox and relay, across whatever happened to the broker)."""
-    shown = {c["_id"]: c.get("loyaltyPoints", 0) for c in await db["customers"].find({}, {"loyaltyPoints": 1}).to_list()}
+    customers = await db["customers"].find({}, {"loyaltyPoints": 1}).to_list()
+    shown = {c["_id"]: c.get("loyaltyPoints", 0) for c in customers}
     wrong = [(c, shown.get(c), want) for c, want in burst.points.items() if shown.get(c) != want]
     return [f"customer {c}: loyaltyPoints {got}, expected {want}" for c, got, want in wrong[:SHOWN]] + (
         [f"in all: {len(wrong)} customers show other points"] if wrong else [])

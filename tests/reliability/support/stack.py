@@ -9,10 +9,14 @@ from tests.conftest import eventually
 from tests.customers.factories import customer_body
 from tests.reliability.support.dead_letters import take_parked
 from tests.reliability.support.ledger import (
-    customers_problems, handled_orders, loyalty_problems, pending_outbox, read_model_problems,
+    customers_problems,
+    handled_orders,
+    loyalty_problems,
+    pending_outbox,
+    read_model_problems,
 )
-from tests.reliability.support.storefront import Burst
 from tests.reliability.support.processes import ServiceProcess, service_env
+from tests.reliability.support.storefront import Burst
 
 MODULES = {"customers": "services.customers", "loyalty": "services.loyalty"}
 

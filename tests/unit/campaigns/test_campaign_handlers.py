@@ -8,7 +8,10 @@ import pytest
 from services.campaigns.domain.campaigns import CampaignCreate
 from services.campaigns.domain.templates import TemplateCreate
 from services.campaigns.handlers.campaigns import (
-    cancel_campaign, create_campaign, delete_campaign, schedule_campaign,
+    cancel_campaign,
+    create_campaign,
+    delete_campaign,
+    schedule_campaign,
 )
 from services.campaigns.handlers.deps import utcnow
 from services.campaigns.handlers.outcomes import Outcome, settle_outcomes

@@ -4,8 +4,15 @@ from decimal import Decimal
 import pytest
 
 from services.customers.domain.orders import (
-    TRANSITIONS, OrderItemInput, ReturnItemInput, can_move, is_paid, item_documents, order_total_minor,
-    remaining_minor, stops_counting,
+    TRANSITIONS,
+    OrderItemInput,
+    ReturnItemInput,
+    can_move,
+    is_paid,
+    item_documents,
+    order_total_minor,
+    remaining_minor,
+    stops_counting,
 )
 from services.customers.domain.returns import plan_return
 from shared.errors import Conflict, ValidationFailed

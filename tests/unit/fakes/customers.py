@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.customers.handlers.deps import Deps
+from services.customers.segments.store.segments import member_id
 from services.customers.settings import CustomersSettings
 from services.customers.store.orders import OrderAlreadyRecorded
-from services.customers.segments.store.segments import member_id
 from shared.errors import Conflict
 from tests.unit.fakes.runtime import FakeDocuments, FakeRuntime, FakeSession, bulk_duplicate, check_session
 

@@ -9,7 +9,12 @@ from services.loyalty.settings import LoyaltySettings
 from services.loyalty.store.accounts import ZERO
 from shared.errors import Unavailable
 from tests.unit.fakes.runtime import (
-    FakeDocuments, FakeRuntime, FakeSession, bulk_duplicate, check_session, duplicate_key,
+    FakeDocuments,
+    FakeRuntime,
+    FakeSession,
+    bulk_duplicate,
+    check_session,
+    duplicate_key,
 )
 
 Session = FakeSession | None
