@@ -3,8 +3,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from services.campaigns.api.deps import DepsDep, Limit, Offset
-from services.campaigns.api.models import CampaignPublic, MessagePublic, Page
+from services.campaigns.api.deps import DepsDep
+from services.campaigns.api.models import CampaignPublic, MessagePublic
 from services.campaigns.domain.campaigns import (
     CampaignCreate,
     CampaignUpdate,
@@ -14,6 +14,7 @@ from services.campaigns.domain.campaigns import (
 )
 from services.campaigns.domain.messages import metrics
 from services.campaigns.handlers import campaigns, preview, sending
+from shared.api import Limit, Offset, Page
 
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
 StatusFilter = Literal["draft", "scheduled", "sending", "sent", "failed", "cancelled"]

@@ -1,25 +1,12 @@
 """Response models: what the API shows, camelCase, with rates and SMS length where they apply."""
 from datetime import datetime
-from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from services.campaigns.domain import rendering
 from services.campaigns.domain.messages import metrics
 from services.campaigns.domain.template_limits import RenderFailed
-
-T = TypeVar("T")
-
-
-class PublicModel(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-
-
-class Page(PublicModel, Generic[T]):
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
+from shared.api import PublicModel
 
 
 class SmsInfo(PublicModel):

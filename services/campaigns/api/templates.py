@@ -1,10 +1,11 @@
 """Routes: /campaign-templates CRUD."""
 from fastapi import APIRouter, Response
 
-from services.campaigns.api.deps import DepsDep, Limit, Offset
-from services.campaigns.api.models import Page, TemplatePublic
+from services.campaigns.api.deps import DepsDep
+from services.campaigns.api.models import TemplatePublic
 from services.campaigns.domain.templates import TemplateCreate, TemplateUpdate
 from services.campaigns.handlers import templates
+from shared.api import Limit, Offset, Page
 
 router = APIRouter(prefix="/campaign-templates", tags=["templates"])
 

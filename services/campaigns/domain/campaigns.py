@@ -2,9 +2,10 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from services.campaigns.domain import rendering
+from shared.api import InputModel
 from shared.errors import Conflict, ValidationFailed
 from shared.timestamps import Timestamp
 
@@ -18,10 +19,6 @@ SENDABLE = {"draft", "scheduled"}
 SCHEDULABLE = {"draft", "scheduled"}
 CANCELLABLE = {"draft", "scheduled"}
 DELETABLE = {"draft", "cancelled", "sent", "failed"}
-
-
-class InputModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
 
 
 Ids = list[str]

@@ -9,6 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
 
 from services.campaigns.store.slices import SLICE, find_by_ids, slices
+from shared.keyed_pages import KeyedPage, pages_by_key
 
 
 class MessageStore:
@@ -104,11 +105,10 @@ class MessageStore:
             .skip(offset).limit(limit).to_list()
         return items, await self.collection.count_documents(query)
 
-    async def page_for_customer(self, customer_id: str, limit: int, offset: int) -> tuple[list[dict], int]:
-        query = {"customerId": customer_id}
-        items = await self.collection.find(query).sort([("createdAt", DESCENDING), ("_id", DESCENDING)]) \
-            .skip(offset).limit(limit).to_list()
-        return items, await self.collection.count_documents(query)
+    async def pages_for_customers(self, customer_ids: list[str], limit: int, offset: int) -> dict[str, KeyedPage]:
+        """A page of messages, newest first, for each customer id, in one query."""
+        return await pages_by_key(self.collection, "customerId", customer_ids,
+                                  [("createdAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
 
 
 def _each_its_own(items: list[tuple[str, dict]], names: tuple[str, ...]) -> list[dict]:

@@ -1,19 +1,17 @@
 """Routes: /customers and /customers/stats."""
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from services.customers.api.deps import correlation_id, get_deps
-from services.customers.api.models import CustomerPublic, CustomerStats, Page
+from services.customers.api.deps import DepsDep
+from services.customers.api.models import CustomerPublic, CustomerStats
 from services.customers.domain.customers import CustomerCreate, CustomerUpdate
 from services.customers.domain.queries import CustomerQuery
 from services.customers.handlers import profiles, stats
-from services.customers.handlers.deps import Deps
+from shared.api import Correlation, Page
 from shared.money import to_units
 
 router = APIRouter(prefix="/customers", tags=["customers"])
-DepsDep = Annotated[Deps, Depends(get_deps)]
-Correlation = Annotated[str | None, Depends(correlation_id)]
 
 
 @router.get("", response_model=Page[CustomerPublic])

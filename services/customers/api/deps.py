@@ -1,5 +1,7 @@
-"""Route dependencies: the service's handler dependencies and the caller's correlation id."""
-from fastapi import Request
+"""Route dependencies: the service's handler dependencies."""
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from services.customers.handlers.deps import Deps
 
@@ -8,5 +10,4 @@ def get_deps(request: Request) -> Deps:
     return request.app.state.deps
 
 
-def correlation_id(request: Request) -> str | None:
-    return request.headers.get("x-correlation-id") or getattr(request.state, "request_id", None)
+DepsDep = Annotated[Deps, Depends(get_deps)]

@@ -1,17 +1,12 @@
 """Response models: what the API shows, in currency units and camelCase."""
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from services.customers.domain.customers import Address, Communication, Preferences
+from shared.api import PublicModel
 from shared.money import divide_minor, to_units
-
-T = TypeVar("T")
-
-
-class PublicModel(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
 
 class CustomerPublic(PublicModel):
@@ -138,13 +133,6 @@ class ActivityPublic(PublicModel):
     def from_doc(cls, doc: dict) -> "ActivityPublic":
         return cls(id=doc["_id"], customerId=doc["customerId"], type=doc["type"], summary=doc["summary"],
                    occurredAt=doc["occurredAt"], data=doc.get("data") or {}, actor=doc.get("actor"))
-
-
-class Page(PublicModel, Generic[T]):
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
 
 
 class CustomerStats(PublicModel):

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from services.customers.domain.fields import InputModel
+from shared.api import InputModel
 from shared.timestamps import Timestamp
 
 InteractionKind = Literal["login", "logout", "page_view", "support_contact", "review", "wishlist", "other"]

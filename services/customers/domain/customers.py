@@ -6,12 +6,12 @@ from pydantic import AnyHttpUrl, EmailStr, Field
 from services.customers.domain.fields import (
     CustomerStatus,
     Gender,
-    InputModel,
     PastDate,
     Phone,
     ShortText,
     Tag,
 )
+from shared.api import InputModel
 from shared.timestamps import Timestamp
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 import phonenumbers
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, Field
 
 Gender = Literal["male", "female", "other"]
 CustomerStatus = Literal["active", "inactive", "suspended"]
@@ -44,9 +44,3 @@ PastDate = Annotated[date, AfterValidator(_past_date)]
 Tag = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_tag)]
 ShortText = Annotated[str, Field(min_length=1, max_length=100)]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("10000000")), AfterValidator(_money)]
-
-
-class InputModel(BaseModel):
-    """Request bodies: camelCase names, unknown fields rejected, strings trimmed."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)

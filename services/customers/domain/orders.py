@@ -3,7 +3,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from services.customers.domain.fields import InputModel, Money
+from services.customers.domain.fields import Money
+from shared.api import InputModel
 from shared.money import to_minor
 from shared.timestamps import Timestamp
 

@@ -4,6 +4,8 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from shared.keyed_pages import KeyedPage, pages_by_key
+
 
 class OrderAlreadyRecorded(Exception):
     """An order with this id exists; recording it again changes nothing."""
@@ -59,11 +61,13 @@ class OrderStore:
                     "$push": {"returns": record}},
             return_document=ReturnDocument.AFTER, session=session)
 
-    async def page_for_customer(self, customer_id: str, limit: int, offset: int) -> tuple[list[dict], int]:
-        query = {"customerId": customer_id}
-        items = await self.collection.find(query).sort([("placedAt", DESCENDING), ("_id", DESCENDING)]) \
-            .skip(offset).limit(limit).to_list()
-        return items, await self.collection.count_documents(query)
+    async def page_for_customer(self, customer_id: str, limit: int, offset: int) -> KeyedPage:
+        return (await self.pages_for_customers([customer_id], limit, offset))[customer_id]
+
+    async def pages_for_customers(self, customer_ids: list[str], limit: int, offset: int) -> dict[str, KeyedPage]:
+        """A page of orders, newest first, for each customer id, in one query."""
+        return await pages_by_key(self.collection, "customerId", customer_ids,
+                                  [("placedAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
 
     async def delete_for_customer(self, customer_id: str, session: AsyncClientSession) -> None:
         await self.collection.delete_many({"customerId": customer_id}, session=session)

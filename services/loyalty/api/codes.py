@@ -1,10 +1,11 @@
 """Routes: reward codes at checkout (look up, validate, consume once per order, void); internal, via the gateway."""
 from fastapi import APIRouter
 
-from services.loyalty.api.deps import Correlation, DepsDep
+from services.loyalty.api.deps import DepsDep
 from services.loyalty.api.views import code_view
 from services.loyalty.domain.codes import CodeConsume, CodeValidate, CodeVoid
 from services.loyalty.handlers import codes
+from shared.api import Correlation
 
 router = APIRouter(prefix="/loyalty/codes", tags=["loyalty reward codes"])
 

@@ -3,11 +3,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.loyalty.api.deps import DepsDep, Limit, Offset
+from services.loyalty.api.deps import DepsDep
 from services.loyalty.api.views import page, program_view
 from services.loyalty.domain.programs import ProgramCreate, ProgramUpdate
 from services.loyalty.handlers import analytics, programs
 from services.loyalty.handlers.deps import Deps
+from shared.api import Limit, Offset
 from shared.timestamps import AwareTimestamp
 
 router = APIRouter(prefix="/loyalty-programs", tags=["loyalty programs"])

@@ -1,6 +1,7 @@
 """What the API shows: currency units and decimal multipliers for display, camelCase names, `id` not `_id`."""
 from decimal import Decimal
 
+from shared.api import Page
 from shared.money import to_units
 
 
@@ -55,4 +56,6 @@ def code_view(doc: dict) -> dict:
 
 
 def page(items: list[dict], total: int, limit: int, offset: int) -> dict:
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    """The shared Page, as a plain dict: loyalty's routes answer dicts, whose datetimes FastAPI writes with
+    isoformat (`+00:00`); a Page response model would write them as pydantic does (`Z`) and change the answers."""
+    return Page[dict](items=items, total=total, limit=limit, offset=offset).model_dump()

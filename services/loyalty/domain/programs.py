@@ -3,8 +3,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
+from shared.api import InputModel
 from shared.errors import ValidationFailed
 from shared.events.contracts.core import Tier
 from shared.timestamps import AwareTimestamp
@@ -23,12 +24,6 @@ def _two_places(value: Decimal) -> Decimal:
 
 Multiplier = Annotated[Decimal, Field(ge=1, le=10), AfterValidator(_two_places)]
 Amount = Annotated[Decimal, Field(gt=0, le=Decimal("100000")), AfterValidator(_two_places)]
-
-
-class InputModel(BaseModel):
-    """Request bodies: camelCase names, unknown fields rejected, strings trimmed."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
 
 
 class TierInput(InputModel):

@@ -6,6 +6,8 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
 
+from shared.keyed_pages import KeyedPage, pages_by_key
+
 CREDITS = ["earn", "adjust"]
 ORDER_KIND_INDEX = "orderId_1_kind_1"
 
@@ -57,11 +59,13 @@ class LedgerStore:
                           session: AsyncClientSession | None = None) -> dict | None:
         return await self.collection.find_one({"customerId": customer_id, "requestId": request_id}, session=session)
 
-    async def page_for_customer(self, customer_id: str, limit: int, offset: int) -> tuple[list[dict], int]:
-        query = {"customerId": customer_id}
-        items = await self.collection.find(query).sort([("createdAt", DESCENDING), ("_id", DESCENDING)]) \
-            .skip(offset).limit(limit).to_list()
-        return items, await self.collection.count_documents(query)
+    async def page_for_customer(self, customer_id: str, limit: int, offset: int) -> KeyedPage:
+        return (await self.pages_for_customers([customer_id], limit, offset))[customer_id]
+
+    async def pages_for_customers(self, customer_ids: list[str], limit: int, offset: int) -> dict[str, KeyedPage]:
+        """A page of entries, newest first, for each customer id, in one query."""
+        return await pages_by_key(self.collection, "customerId", customer_ids,
+                                  [("createdAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
 
     async def expired_credits(self, now: datetime) -> dict[str, int]:
         """Per customer: all credits whose expiry has passed (debits are then taken from the oldest first)."""

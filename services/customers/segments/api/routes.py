@@ -2,23 +2,19 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Response
+from fastapi import APIRouter, Body, Header, Response
 from fastapi.responses import StreamingResponse
 from pydantic import Field
 
-from services.customers.api.deps import get_deps
-from services.customers.api.models import CustomerPublic, Page, PublicModel
-from services.customers.domain.queries import MAX_PAGE
-from services.customers.handlers.deps import Deps
+from services.customers.api.deps import DepsDep
+from services.customers.api.models import CustomerPublic
 from services.customers.segments.domain.models import SegmentCreate, SegmentPreview, SegmentUpdate, parse_bulk
 from services.customers.segments.handlers import crud, jobs
 from services.customers.segments.handlers.bulk import csv_header
+from shared.api import Limit, Offset, Page, PublicModel
 from shared.errors import NotFound
 
 router = APIRouter(tags=["segments"])
-DepsDep = Annotated[Deps, Depends(get_deps)]
-Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
-Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
 class SegmentPublic(PublicModel):

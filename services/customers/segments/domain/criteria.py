@@ -5,8 +5,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 
-from services.customers.domain.fields import CustomerStatus, Gender, InputModel, LoyaltyTier, Money, Tag
+from services.customers.domain.fields import CustomerStatus, Gender, LoyaltyTier, Money, Tag
 from services.customers.segments.domain.ast import FIELDS, And, Cond, Node, Not, Or, simplify
+from shared.api import InputModel
 
 MAX_DEPTH = 6
 Value = Annotated[str, Field(min_length=1, max_length=60)]

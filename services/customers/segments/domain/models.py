@@ -4,12 +4,13 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
-from services.customers.domain.fields import CustomerStatus, InputModel, Tag
+from services.customers.domain.fields import CustomerStatus, Tag
 from services.customers.segments.domain.ast import Node
 from services.customers.segments.domain.criteria import Criteria, from_ast, to_ast
 from services.customers.segments.domain.language import parse_query
 from services.customers.segments.domain.lexer import QuerySyntaxError
 from services.customers.segments.domain.printer import to_text
+from shared.api import InputModel
 from shared.errors import ValidationFailed
 
 Slug = Annotated[str, Field(min_length=2, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")]
