@@ -22,13 +22,24 @@ async def per_id_pages(collection, ids: list[str], sort: list[tuple[str, int]], 
 
 
 class Commands(monitoring.CommandListener):
-    """The names of the commands a client sent (find, aggregate, count...), in order."""
+    """The names of the commands a client sent (find, aggregate, count...), in order, and of those that read by
+    customer id (a find or aggregate whose filter or first $match is on customerId)."""
 
     def __init__(self):
         self.names: list[str] = []
+        self.customer_reads: list[str] = []
 
     def started(self, event):
         self.names.append(event.command_name)
+        command = event.command
+        first = (command.get("pipeline") or [{}])[0].get("$match", {}) if event.command_name == "aggregate" \
+            else command.get("filter", {}) if event.command_name == "find" else {}
+        if "customerId" in first:
+            self.customer_reads.append(event.command_name)
+
+    def clear(self) -> None:
+        self.names.clear()
+        self.customer_reads.clear()
 
     def succeeded(self, event):
         pass

@@ -71,7 +71,7 @@ async def test_a_messages_batch_costs_one_database_command_whatever_the_number_o
     async with counted_database(campaigns_settings.mongo_url, campaigns_settings.mongo_database) as (db, commands):
         campaigns_app.state.deps.messages = MessageStore(db)
         for ids in (many[:1], many):
-            commands.names.clear()
+            commands.clear()
             response = await campaigns_api.get("/messages", params={"customerIds": ",".join(ids)})
             assert response.status_code == 200
             totals = {"six": 6, "two": 2, "never-messaged": 0}

@@ -72,7 +72,7 @@ async def test_a_batch_costs_one_database_command_whatever_the_number_of_ids(api
         deps.orders, deps.activity = OrderStore(db), ActivityStore(db)
         for path in ("/orders", "/activity"):
             for ids in (many[:1], many):
-                commands.names.clear()
+                commands.clear()
                 response = await api.get(path, params={"customerIds": ",".join(ids), "limit": 5})
                 assert response.status_code == 200 and len(response.json()) == len(ids)
                 assert commands.names == ["aggregate"], (path, len(ids), commands.names)

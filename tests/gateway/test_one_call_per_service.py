@@ -4,7 +4,13 @@ Real data behind it: 50 customers, one order each (loyalty credits them from `or
 sent to every fifth customer, so orders, loyalty, ledger, rewards and messages are all non-empty.
 """
 import asyncio
+import contextlib
 
+from services.campaigns.store.messages import MessageStore
+from services.customers.store.activity import ActivityStore
+from services.customers.store.orders import OrderStore
+from services.loyalty.store.ledger import LedgerStore
+from tests.batch_reads import counted_database
 from tests.campaigns.conftest import campaigns_app, campaigns_settings, segments, segments_transport, sinks, wait_status  # noqa: F401  (fixtures: the campaigns app delivering to real local sinks)
 from tests.conftest import eventually
 from tests.customers.factories import customer_body
@@ -69,9 +75,24 @@ async def test_a_page_of_fifty_customers_costs_one_call_per_service_and_field(
     for transport in (customers_transport, loyalty_transport, campaigns_transport):
         transport.paths.clear()
 
-    result = await graphql(PAGE)
+    async with contextlib.AsyncExitStack() as stack:
+        # The per-customer stores behind the batch reads, on clients that record each database command.
+        (orders_db, customers_commands), (ledger_db, loyalty_commands), (messages_db, campaigns_commands) = [
+            await stack.enter_async_context(counted_database(app.state.runtime.settings.mongo_url,
+                                                             app.state.runtime.settings.mongo_database))
+            for app in (customers_app, loyalty_app, campaigns_app)]
+        customers_app.state.deps.orders = OrderStore(orders_db)
+        customers_app.state.deps.activity = ActivityStore(orders_db)
+        loyalty_app.state.deps.ledger = LedgerStore(ledger_db)
+        campaigns_app.state.deps.messages = MessageStore(messages_db)
+
+        result = await graphql(PAGE)
 
     assert "errors" not in result, result["errors"]
+    # ...and each of those batch reads is one database command for the 50 customers, not a find and a count each.
+    # (Only reads by customer id are counted: the services' consumers and jobs may write or sweep meanwhile.)
+    assert customers_commands.customer_reads == ["aggregate", "aggregate"]  # orders, activity
+    assert loyalty_commands.customer_reads == ["aggregate"] and campaigns_commands.customer_reads == ["aggregate"]
     page = result["data"]["customers"]
     assert page["totalCount"] == 50 and len(page["edges"]) == 50
     # One call per field batch: the page itself, then orders and activity; accounts and ledgers; messages.

@@ -68,7 +68,7 @@ async def test_a_ledger_batch_costs_one_database_command_whatever_the_number_of_
     async with counted_database(loyalty_settings.mongo_url, loyalty_settings.mongo_database) as (db, commands):
         loyalty_app.state.deps.ledger = LedgerStore(db)
         for ids in (many[:1], many):
-            commands.names.clear()
+            commands.clear()
             response = await loyalty_api.get("/loyalty/ledger", params={"customerIds": ",".join(ids)})
             assert response.status_code == 200 and len(response.json()) == len(ids)
             assert commands.names == ["aggregate"], (len(ids), commands.names)

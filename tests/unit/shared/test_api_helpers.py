@@ -27,6 +27,10 @@ def test_an_over_long_id_is_refused():
     with pytest.raises(ValidationFailed) as too_long:
         parse_id_list("a," + "x" * 129, "ids")
     assert too_long.value.field == "ids" and "at most 128 characters" in too_long.value.message
+    # a hundred ids of the longest, with a space after each comma, still fit the length checked before splitting
+    assert len(parse_id_list(", ".join(f"{n:03}" + "x" * 125 for n in range(MAX_IDS)), "ids")) == MAX_IDS
+    with pytest.raises(ValidationFailed, match="at most 100 ids of at most 128 characters"):
+        parse_id_list("," * 1_000_000, "ids")
 
 
 @pytest.fixture
