@@ -80,6 +80,8 @@ async def run(n: int, mongo_url: str, amqp_url: str, per_kind: int = 10) -> list
             docs = customers(n, datetime.now(timezone.utc))
             for start in range(0, n, 5_000):
                 await collection.insert_many(docs[start:start + 5_000], ordered=False)
+                if (start + 5_000) % 20_000 == 0:
+                    print(f"  {start + 5_000:,} customers after {time.perf_counter() - started:.0f} s", flush=True)
             print(f"inserted {n:,} customers in {time.perf_counter() - started:.1f} s", flush=True)
             cases = queries(docs, per_kind)
             del docs

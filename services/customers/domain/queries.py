@@ -39,7 +39,8 @@ class CustomerQuery(BaseModel):
     registered_to: Timestamp | None = Field(None, alias="registeredTo")
     last_purchase_from: Timestamp | None = Field(None, alias="lastPurchaseFrom")
     last_purchase_to: Timestamp | None = Field(None, alias="lastPurchaseTo")
-    q: str | None = Field(None, max_length=100, description="free text over name, email and phone")
+    q: str | None = Field(None, max_length=100,
+                         description="words that each begin a name word, the email or the phone's digits")
     sort: SortField = "registrationDate"
     order: Literal["asc", "desc"] = "desc"
     limit: int = Field(20, ge=1, le=MAX_PAGE)
