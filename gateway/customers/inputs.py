@@ -20,7 +20,9 @@ class CustomerFilter:
     registered_to: datetime | None = UNSET
     last_purchase_from: datetime | None = UNSET
     last_purchase_to: datetime | None = UNSET
-    search: str | None = strawberry.field(default=UNSET, description="free text over name, email and phone")
+    search: str | None = strawberry.field(
+        default=UNSET, description="prefix search: words that start a first or last name, the email, or a phone "
+                                   "number (docs/customers.md, Search)")
 
 
 @strawberry.input

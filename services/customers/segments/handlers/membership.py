@@ -38,11 +38,12 @@ async def apply_membership(deps: Deps, segments: list[dict], docs: dict[str, dic
                              for s, c in joined], session)
     await store.remove_members([member_id(s["_id"], c) for s, c in left], session)
     await store.add_to_counts([(s["_id"], c, 1) for s, c in joined] + [(s["_id"], c, -1) for s, c in left], session)
-    for change, pairs in (("entered", joined), ("left", left)):
-        for segment, customer_id in pairs:
-            if publish and segment.get("state") != "building":
-                await deps.runtime.outbox.add(session, SegmentMembershipChanged(
-                    segmentId=segment["_id"], segmentSlug=segment["slug"], customerId=customer_id, change=change))
+    if publish:  # one outbox write for all the changes (a batch of orders can move many customers)
+        await deps.runtime.outbox.add_many(session, [
+            (SegmentMembershipChanged(segmentId=segment["_id"], segmentSlug=segment["slug"], customerId=customer_id,
+                                      change=change), None)
+            for change, pairs in (("entered", joined), ("left", left))
+            for segment, customer_id in pairs if segment.get("state") != "building"])
     return len(joined) + len(left)
 
 
