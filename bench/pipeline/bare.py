@@ -1,5 +1,4 @@
-"""The baselines: bare aio-pika consumers doing the purchase path's writes (the whole path, or loyalty's part),
-and aio-pika alone (no database).
+"""The baselines: a bare aio-pika consumer doing the purchase path's writes, and aio-pika alone (no database).
 
 Neither uses the project's code: plain aio-pika and pymongo, as a hand-written script would.
 """
@@ -59,29 +58,6 @@ def count_and_ack(counter: dict) -> Handle:
         await message.ack()
         counter["n"] += 1
     return handle
-
-
-def credit_and_ack(client: AsyncMongoClient, db: AsyncDatabase, counter: dict) -> Handle:
-    """In one transaction: the processed-event marker, the account's $inc (upserted) and its ledger entry; ack
-    after commit. A duplicate marker aborts the transaction and the message is acked as already handled."""
-    processed, accounts, ledger = db["processed_events"], db["accounts"], db["ledger"]
-
-    async def credit(envelope: dict) -> None:
-        data, now = envelope["data"], datetime.now(timezone.utc)
-        points = data["totalMinor"] // 100
-        async with client.start_session() as session:
-            async with await session.start_transaction():
-                await processed.insert_one({"_id": envelope["id"], "type": envelope["type"], "handledAt": now},
-                                           session=session)
-                account = await accounts.find_one_and_update(
-                    {"_id": data["customerId"]},
-                    {"$inc": {"balance": points, "lifetimePoints": points}, "$set": {"updatedAt": now}},
-                    upsert=True, return_document=ReturnDocument.AFTER, session=session)
-                await ledger.insert_one({"_id": envelope["id"], "customerId": data["customerId"], "kind": "earn",
-                                         "points": points, "balanceAfter": account["balance"],
-                                         "orderId": data["orderId"], "createdAt": now}, session=session)
-
-    return _acking(credit, counter)
 
 
 def record_credit_and_ack(client: AsyncMongoClient, customers: AsyncDatabase, loyalty: AsyncDatabase,
