@@ -7,7 +7,7 @@ PROGRAM = {"name": "Summer", "type": "custom", "startDate": "2031-06-01T00:00:00
 
 async def _nothing_changed(loyalty_app, customer_id: str, balance: int) -> None:
     account = await loyalty_app.state.deps.accounts.get(customer_id)
-    assert (account["balance"] if account else 0) == balance
+    assert (account.balance if account else 0) == balance
     assert await ledger_sum(loyalty_app, customer_id) == balance
 
 

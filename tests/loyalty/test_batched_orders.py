@@ -16,7 +16,8 @@ async def _standing(app, customer_id: str) -> tuple:
     events = [Envelope.model_validate_json(r["body"]) for r in outbox]
     announced = [(e.type, e.data.get("delta"), e.data.get("balance"), e.data.get("tier"), e.data["accountVersion"])
                  for e in events if e.data.get("customerId") == customer_id]
-    return ({k: account[k] for k in ("balance", "lifetimePoints", "credited", "qualifyingPoints", "tier", "version")},
+    return ((account.balance, account.lifetime_points, account.credited, account.qualifying_points, account.tier,
+             account.version),
             [(e["kind"], e["points"], e["balanceAfter"], e["baseMinor"]) for e in ledger], announced)
 
 
@@ -37,7 +38,7 @@ async def test_a_batch_earns_what_the_same_orders_earn_one_by_one(loyalty_app):
     assert outcomes == ["handled"] * len(envelopes)
     assert await _standing(loyalty_app, batched) == await _standing(loyalty_app, one_by_one)
     assert await loyalty_app.state.deps.accounts.get(gone) is None
-    assert (await loyalty_app.state.deps.accounts.get(newcomer))["balance"] == 10
+    assert (await loyalty_app.state.deps.accounts.get(newcomer)).balance == 10
     assert await loyalty_app.state.runtime.inbox.seen_many([e.id for e in envelopes]) == {e.id for e in envelopes}
 
 
@@ -52,4 +53,4 @@ async def test_a_batch_never_earns_twice_for_an_order_already_earned(loyalty_app
 
     assert outcomes == ["duplicate", "handled", "handled"]
     account = await loyalty_app.state.deps.accounts.get(customer_id)
-    assert account["balance"] == 150 and account["version"] == 2
+    assert account.balance == 150 and account.version == 2

@@ -124,8 +124,8 @@ async def test_voiding_gives_the_points_back_once_with_an_entry_of_its_own(loyal
     assert void_entry["expiresAt"] is None  # points given back are not new points
     assert await ledger_sum(loyalty_app, customer_id) == 800
     account = await loyalty_app.state.deps.accounts.get(customer_id)
-    assert account["credited"] - account["debited"] == account["balance"] == 800
-    assert account["qualifyingPoints"] == 800 and account["lifetimePoints"] == 800
+    assert account.credited - account.debited == account.balance == 800
+    assert account.qualifying_points == 800 and account.lifetime_points == 800
 
     consume = await loyalty_api.post(f"/loyalty/codes/{code}/consume", json={"orderId": "order-1"})
     assert consume.status_code == 409 and consume.json()["error"]["field"] == "code"

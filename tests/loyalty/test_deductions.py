@@ -77,7 +77,7 @@ async def test_concurrent_deductions_never_take_the_balance_below_zero(loyalty_a
         loyalty_api.post(_deductions(customer_id), json={"points": 100, "reason": f"batch {i}"}) for i in range(25)))
     assert sorted(r.status_code for r in responses) == [201] * 10 + [409] * 15
     account = await loyalty_app.state.deps.accounts.get(customer_id)
-    assert account["balance"] == 0 and await ledger_sum(loyalty_app, customer_id) == 0
+    assert account.balance == 0 and await ledger_sum(loyalty_app, customer_id) == 0
 
 
 async def test_analytics_count_voids_against_redeemed_and_deductions_apart(loyalty_api, loyalty_app):

@@ -43,9 +43,9 @@ async def _race(loyalty_api, loyalty_app, job_deps, job_start: int, redemptions:
     responses = [r for r in results if not isinstance(r, dict)]
 
     account = await loyalty_app.state.deps.accounts.get(customer_id)
-    assert account["balance"] >= 0
-    assert await ledger_sum(loyalty_app, customer_id) == account["balance"]
-    assert account["credited"] - account["debited"] == account["balance"]
+    assert account.balance >= 0
+    assert await ledger_sum(loyalty_app, customer_id) == account.balance
+    assert account.credited - account.debited == account.balance
     entries = await loyalty_app.state.deps.ledger.collection.find({"customerId": customer_id}).to_list()
     expiries = [e for e in entries if e["kind"] == "expire"]
     redeemed = -sum(e["points"] for e in entries if e["kind"] == "redeem")
@@ -67,7 +67,7 @@ async def _race(loyalty_api, loyalty_app, job_deps, job_start: int, redemptions:
     assert len(won) * COST == redeemed
     # Every redemption the points covered went through: the expiry took nothing it should not have.
     assert len(won) == min(redemptions, (EXPIRING + LASTING - due) // COST), (len(won), due)
-    assert account["balance"] == EXPIRING + LASTING - due - redeemed
+    assert account.balance == EXPIRING + LASTING - due - redeemed
     return spent_before
 
 

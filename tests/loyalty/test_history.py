@@ -36,5 +36,5 @@ async def test_analytics_read_the_same_before_and_after_a_delete(loyalty_api, lo
     assert (await ledger.count_documents({"customerId": leaving}),
             await redemptions.count_documents({"customerId": leaving})) == kept == (6, 1)
     account = await loyalty_app.state.deps.accounts.get(leaving)
-    assert account["deleted"] is True and account["balance"] == 40
+    assert account.deleted is True and account.balance == 40
     assert (await loyalty_api.get(f"/customers/{leaving}/loyalty")).status_code == 404

@@ -52,14 +52,14 @@ async def test_quarterly_reset_restarts_qualification(loyalty_api, loyalty_app):
     await add_points(loyalty_api, customer_id, 600)
     assert (await loyalty_api.get(f"/customers/{customer_id}/loyalty")).json()["tier"] == "silver"
     account = await loyalty_app.state.deps.accounts.get(customer_id)
-    at = _next_quarter(account["updatedAt"])
+    at = _next_quarter(account.updated_at)
     run = await loyalty_api.post("/loyalty/jobs/tier-reset/run", json={"now": at.isoformat()})
     assert run.json()["ran"] is True and run.json()["result"] == {"accounts": 1, "tierChanges": 1}
     again = await loyalty_api.post("/loyalty/jobs/tier-reset/run", json={"now": (at + timedelta(days=3)).isoformat()})
     assert again.json()["ran"] is False  # same quarter: already done
     reset = await loyalty_app.state.deps.accounts.get(customer_id)
-    assert reset["tier"] == "bronze" and reset["qualifyingPoints"] == 0
-    assert reset["balance"] == 600 and reset["lifetimePoints"] == 600  # points stay; only qualification restarts
+    assert reset.tier == "bronze" and reset.qualifying_points == 0
+    assert reset.balance == 600 and reset.lifetime_points == 600  # points stay; only qualification restarts
     unknown = await loyalty_api.post("/loyalty/jobs/nope/run", json={})
     assert unknown.status_code == 404
 

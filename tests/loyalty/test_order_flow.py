@@ -136,7 +136,7 @@ async def test_deleted_customer_keeps_history_and_stays_unknown(loyalty_api, loy
                                             json={"rewardId": "default-free-shipping"})]:
         assert response.status_code == 404 and response.json()["error"]["field"] == "customerId", response.text
     account = await loyalty_app.state.deps.accounts.get(customer_id)
-    assert account["balance"] == 100 and account["deleted"] is True
+    assert account.balance == 100 and account.deleted is True
     assert await ledger_sum(loyalty_app, customer_id) == 100
 
 

@@ -36,7 +36,7 @@ async def test_a_batch_skips_the_suspended_customers_orders_only(loyalty_app):
                  for customer_id in (active, suspended, active)]
     assert await loyalty_app.state.runtime.dispatch_batch(envelopes) == ["handled"] * 3
     accounts = loyalty_app.state.deps.accounts
-    assert (await accounts.get(active))["balance"] == 200 and await accounts.get(suspended) is None
+    assert (await accounts.get(active)).balance == 200 and await accounts.get(suspended) is None
 
 
 async def test_a_suspended_customer_is_not_credited_and_redeems_nothing(loyalty_api, loyalty_app):

@@ -1,4 +1,5 @@
 """Member accounts as read: balance, tier, progress to the next tier, and the rewards they can afford now."""
+from services.loyalty.domain.records import Account
 from services.loyalty.domain.tiers import next_tier
 from services.loyalty.handlers.deps import Deps, utcnow
 from services.loyalty.handlers.members import require_member
@@ -12,18 +13,18 @@ def _available(program: dict | None, stock: dict[str, int], balance: int) -> lis
             and (r["stock"] is None or stock.get(r["id"], 0) > 0)]
 
 
-def account_view(customer_id: str, account: dict | None, program: dict | None, stock: dict[str, int]) -> dict:
+def account_view(customer_id: str, account: Account | None, program: dict | None, stock: dict[str, int]) -> dict:
     """A member with no account yet reads as zero points in the first tier."""
-    account = account or {}
-    balance = account.get("balance", 0)
+    known = account or Account(customer_id)
+    balance = known.balance
     if program is not None:
-        qualifying, tier = effective_standing(account or None, program, utcnow())
+        qualifying, tier = effective_standing(account, program, utcnow())
         tier_name, upcoming = tier["name"], next_tier(program["tiers"], qualifying)
     else:
-        qualifying, tier_name, upcoming = 0, account.get("tier", "bronze"), None
+        qualifying, tier_name, upcoming = 0, known.tier or "bronze", None
     return {"customerId": customer_id, "points": balance, "tier": tier_name,
-            "lifetimePoints": account.get("lifetimePoints", 0), "qualifyingPoints": qualifying,
-            "shortfall": account.get("shortfall", 0), "nextTier": upcoming,
+            "lifetimePoints": known.lifetime_points, "qualifyingPoints": qualifying,
+            "shortfall": known.shortfall, "nextTier": upcoming,
             "programId": program["_id"] if program else None,
             "availableRewards": _available(program, stock, balance)}
 

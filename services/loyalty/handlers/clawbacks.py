@@ -46,7 +46,7 @@ async def _take_back(deps: Deps, session: AsyncClientSession, state: dict, point
     account = await deps.accounts.get(state["customerId"], session)
     if program is None or account is None:
         return
-    applied = min(points, account["balance"])
+    applied = min(points, account.balance)
     same_period = state["programId"] == program["_id"] and \
         f"{state['programId']}:{state['period']}" == period_key(program, now)
     change = Posting(state["customerId"], "clawback", -applied, reason, "event", envelope.id,

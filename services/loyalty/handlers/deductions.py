@@ -29,10 +29,10 @@ async def deduct(deps: Deps, customer_id: str, body: PointsDeduct, correlation_i
         if body.request_id and (done := await deps.ledger.for_request(customer_id, body.request_id, session)):
             return _same_request(done, body.request_id), await deps.accounts.get(customer_id, session)
         account = await deps.accounts.get(customer_id, session)
-        balance = account["balance"] if account else 0
+        balance = account.balance if account else 0
         if balance < body.points:
             raise InsufficientPoints(f"{body.points} points to deduct, {balance} available", field="points")
-        program = await deps.programs.active_at(now, session) or await deps.programs.get(account["programId"], session)
+        program = await deps.programs.active_at(now, session) or await deps.programs.get(account.program_id, session)
         try:
             return await post(deps, session, program, change, now, require_balance=body.points,
                               correlation_id=correlation_id)

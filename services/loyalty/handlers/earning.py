@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from services.loyalty.domain.records import Account, AccountChange
 from services.loyalty.domain.tiers import points_for_order
 from services.loyalty.handlers.deps import Deps, utcnow
-from services.loyalty.handlers.posting import Posting, account_update, effective_standing, ledger_entry, posted_events
-from services.loyalty.store.accounts import ZERO
+from services.loyalty.handlers.posting import Posting, account_change, effective_standing, ledger_entry, posted_events
 from services.loyalty.store.members import is_suspended
 from shared.events import contracts
 from shared.events.envelope import Envelope, Event
@@ -24,27 +24,24 @@ class Postings:
     The transaction's snapshot makes the in-memory `after` what find_one_and_update would have returned: a
     concurrent change to one of these accounts is a write conflict, and the whole batch is retried."""
 
-    def __init__(self, deps: Deps, accounts: dict[str, dict]):
+    def __init__(self, deps: Deps, accounts: dict[str, Account]):
         self.deps = deps
         self.accounts = accounts
-        self.changes: dict[str, tuple[dict, dict]] = {}  # customer id -> summed $inc, latest $set
+        self.changes: dict[str, AccountChange] = {}  # customer id -> the postings' changes summed
         self.entries: list[dict] = []
         self.events: list[tuple[Event, str | None]] = []
 
-    def account(self, customer_id: str) -> dict | None:
+    def account(self, customer_id: str) -> Account | None:
         return self.accounts.get(customer_id)
 
     def post(self, program: dict, change: Posting, now: datetime, correlation_id: str) -> dict:
         """Returns the ledger entry."""
         before = self.accounts.get(change.customer_id)
-        inc, fields = account_update(before, program, change, now)
-        after = dict(before) if before else {"_id": change.customer_id, **ZERO}
-        for key, amount in inc.items():
-            after[key] = after.get(key, 0) + amount
-        after.update(fields)
+        moved = account_change(before, program, change, now)
+        after = (before or Account(change.customer_id)).after(moved)
         self.accounts[change.customer_id] = after
-        summed, _ = self.changes.get(change.customer_id, ({}, {}))
-        self.changes[change.customer_id] = ({k: summed.get(k, 0) + inc.get(k, 0) for k in summed | inc}, fields)
+        summed = self.changes.get(change.customer_id)
+        self.changes[change.customer_id] = summed.then(moved) if summed else moved
         entry = ledger_entry(self.deps, program, change, now, after)
         self.entries.append(entry)
         self.events += [(event, correlation_id) for event in posted_events(before, after, entry)]
@@ -52,7 +49,7 @@ class Postings:
 
     async def write(self, session: AsyncClientSession) -> None:
         if self.changes:
-            await self.deps.accounts.change_many(self.changes, session)
+            await self.deps.accounts.apply_many(self.changes, session)
         await self.deps.ledger.insert_many(self.entries, session)
         await self.deps.runtime.outbox.add_many(session, self.events)
 

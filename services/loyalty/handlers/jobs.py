@@ -5,6 +5,7 @@ from functools import partial
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from services.loyalty.domain.records import Standing
 from services.loyalty.domain.tiers import period_key, tier_for
 from services.loyalty.handlers.deps import Deps
 from services.loyalty.handlers.posting import Posting, post
@@ -22,15 +23,15 @@ async def reset_tiers(deps: Deps, now: datetime) -> dict:
     while batch := await deps.accounts.outside_period(key, deps.settings.job_batch_size):
         async def work(session: AsyncClientSession) -> None:
             for account in batch:
-                version = await deps.accounts.reset_standing(account["_id"], {
-                    "qualifyingPoints": 0, "periodKey": key, "programId": program["_id"], "tier": base,
-                    "updatedAt": now}, session)
-                if account.get("tier", base) != base:
+                version = await deps.accounts.reset_standing(account.customer_id, Standing(
+                    qualifying_points=0, period_key=key, program_id=program["_id"], tier=base, updated_at=now),
+                    session)
+                if (account.tier or base) != base:
                     await deps.runtime.outbox.add(session, contracts.LoyaltyTierChanged(
-                        customerId=account["_id"], previousTier=account.get("tier"), tier=base, accountVersion=version))
+                        customerId=account.customer_id, previousTier=account.tier, tier=base, accountVersion=version))
         await deps.runtime.transaction(work)
         counts["accounts"] += len(batch)
-        counts["tierChanges"] += sum(1 for a in batch if a.get("tier", base) != base)
+        counts["tierChanges"] += sum(1 for a in batch if (a.tier or base) != base)
     return counts
 
 
@@ -59,10 +60,10 @@ async def _expire_account(deps: Deps, customer_id: str, program: dict | None, no
     if account is None:
         return 0
     expired = await deps.ledger.expired_credits_of(customer_id, now, session)
-    due = min(expired - account.get("debited", 0), account["balance"])
+    due = min(expired - account.debited, account.balance)
     if due <= 0:
         return 0
-    program = program or await deps.programs.get(account.get("programId"), session)
+    program = program or await deps.programs.get(account.program_id, session)
     change = Posting(customer_id, "expire", -due, "Points expired", "job", f"expire-points:{now.date()}")
     await post(deps, session, program, change, now, require_balance=due)
     return due

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.loyalty.domain.commands import InsufficientPoints
+from services.loyalty.domain.records import Account, AccountChange, Standing
 from services.loyalty.domain.tiers import period_key, period_of, tier_for, tier_named
 from services.loyalty.handlers.deps import Deps
 from shared.actor import actor_record
@@ -28,36 +29,36 @@ class Posting:
     extra: dict | None = None
 
 
-def effective_standing(account: dict | None, program: dict, now: datetime) -> tuple[int, dict]:
+def effective_standing(account: Account | None, program: dict, now: datetime) -> tuple[int, dict]:
     """Qualifying points and tier as of now: a new period starts from zero even before the reset job ran."""
-    if account is None or account.get("periodKey") != period_key(program, now):
+    if account is None or account.period_key != period_key(program, now):
         return 0, tier_for(program["tiers"], 0)
-    return account.get("qualifyingPoints", 0), tier_named(program["tiers"], account.get("tier"))
+    return account.qualifying_points, tier_named(program["tiers"], account.tier)
 
 
-def account_update(account: dict | None, program: dict, change: Posting, now: datetime) -> tuple[dict, dict]:
-    """The $inc and $set the change makes on the account (None: not created yet)."""
+def account_change(account: Account | None, program: dict, change: Posting, now: datetime) -> AccountChange:
+    """What the posting does to the account (None: not created yet)."""
     qualifying, _ = effective_standing(account, program, now)
     qualifying = max(0, qualifying + change.qualifying)
-    tier = tier_for(program["tiers"], qualifying)["name"]
-    inc = {"balance": change.delta, "lifetimePoints": change.lifetime, "version": 1}
+    standing = Standing(qualifying_points=qualifying, period_key=period_key(program, now), program_id=program["_id"],
+                        tier=tier_for(program["tiers"], qualifying)["name"], updated_at=now)
     if change.kind == "void":
         # A voided code undoes its redemption's debit rather than crediting anew: the points keep their place (and
         # their expiry) in the oldest-first order, so redeeming and voiding never postpones an expiry.
-        inc["debited"] = -change.delta
+        credited, debited = 0, -change.delta
+    elif change.delta > 0:
+        credited, debited = change.delta, 0
     else:
-        inc["credited" if change.delta > 0 else "debited"] = abs(change.delta)
-    if change.extra and change.extra.get("shortfall"):
-        inc["shortfall"] = change.extra["shortfall"]
-    fields = {"qualifyingPoints": qualifying, "periodKey": period_key(program, now), "programId": program["_id"],
-              "tier": tier, "updatedAt": now}
-    return inc, fields
+        credited, debited = 0, -change.delta
+    shortfall = (change.extra or {}).get("shortfall") or 0
+    return AccountChange(standing, balance=change.delta, lifetime_points=change.lifetime, credited=credited,
+                         debited=debited, shortfall=shortfall)
 
 
-def ledger_entry(deps: Deps, program: dict, change: Posting, now: datetime, after: dict) -> dict:
+def ledger_entry(deps: Deps, program: dict, change: Posting, now: datetime, after: Account) -> dict:
     entry = {"_id": str(uuid.uuid4()), "customerId": change.customer_id, "programId": program["_id"],
              "period": period_of(program, now), "kind": change.kind, "points": change.delta,
-             "balanceAfter": after["balance"], "reason": change.reason, "sourceType": change.source_type,
+             "balanceAfter": after.balance, "reason": change.reason, "sourceType": change.source_type,
              "sourceId": change.source_id, "createdAt": now, **(change.extra or {})}
     if actor := actor_record():  # the staff member behind a manual credit, redemption or bulk award
         entry["actor"] = actor
@@ -66,26 +67,25 @@ def ledger_entry(deps: Deps, program: dict, change: Posting, now: datetime, afte
     return entry
 
 
-def posted_events(before: dict | None, after: dict, entry: dict) -> list[Event]:
+def posted_events(before: Account | None, after: Account, entry: dict) -> list[Event]:
     """What a posting announces: the points change, and the tier change when there is one."""
     events: list[Event] = [contracts.LoyaltyPointsChanged(
-        customerId=after["_id"], delta=entry["points"], balance=after["balance"],
-        lifetimePoints=after["lifetimePoints"], reason=entry["reason"], entryId=entry["_id"],
-        accountVersion=after["version"])]
-    previous = before.get("tier") if before else None
-    if after["tier"] != (previous or "bronze"):
+        customerId=after.customer_id, delta=entry["points"], balance=after.balance,
+        lifetimePoints=after.lifetime_points, reason=entry["reason"], entryId=entry["_id"],
+        accountVersion=after.version)]
+    previous = before.tier if before else None
+    if after.tier != (previous or "bronze"):
         events.append(contracts.LoyaltyTierChanged(
-            customerId=after["_id"], previousTier=previous, tier=after["tier"], accountVersion=after["version"]))
+            customerId=after.customer_id, previousTier=previous, tier=after.tier, accountVersion=after.version))
     return events
 
 
 async def post(deps: Deps, session: AsyncClientSession, program: dict, change: Posting, now: datetime,
-               *, require_balance: int | None = None, correlation_id: str | None = None) -> tuple[dict, dict]:
+               *, require_balance: int | None = None, correlation_id: str | None = None) -> tuple[dict, Account]:
     """Writes the entry and the account in the caller's transaction; returns (entry, account after)."""
     account = await deps.accounts.get(change.customer_id, session)
-    inc, fields = account_update(account, program, change, now)
-    condition = {"balance": {"$gte": require_balance}} if require_balance is not None else None
-    after = await deps.accounts.change(change.customer_id, inc, fields, session, condition)
+    after = await deps.accounts.apply(change.customer_id, account_change(account, program, change, now), session,
+                                      require_balance=require_balance)
     if after is None:
         raise InsufficientPoints(f"the balance does not cover {require_balance} points", field="rewardId")
     entry = ledger_entry(deps, program, change, now, after)

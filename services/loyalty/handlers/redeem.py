@@ -39,9 +39,9 @@ async def redeem(deps: Deps, customer_id: str, body: RedeemRequest, correlation_
         if body.request_id and (done := await deps.redemptions.by_request(customer_id, body.request_id)):
             return done
         account = await deps.accounts.get(customer_id)
-        if (account["balance"] if account else 0) < cost:
+        if (account.balance if account else 0) < cost:
             # Checked before the transaction too, so a queue of hopeless requests costs no transactions.
-            raise InsufficientPoints(f"{cost} points needed, {account['balance'] if account else 0} available",
+            raise InsufficientPoints(f"{cost} points needed, {account.balance if account else 0} available",
                                      field="rewardId")
 
         async def work(session: AsyncClientSession) -> dict:
@@ -56,7 +56,7 @@ async def redeem(deps: Deps, customer_id: str, body: RedeemRequest, correlation_
                                       correlation_id=correlation_id)
             doc = {"_id": redemption_id, "code": reward_code(), "customerId": customer_id,
                    "programId": program["_id"], "rewardId": reward["id"], "rewardName": reward["name"],
-                   "type": reward["type"], "value": reward["value"], "points": cost, "balanceAfter": after["balance"],
+                   "type": reward["type"], "value": reward["value"], "points": cost, "balanceAfter": after.balance,
                    "entryId": entry["_id"], "createdAt": now,
                    # issued -> consumed | voided (handlers/codes.py); a void gives the unit back if one was taken
                    "status": "issued", "stockTaken": reward["stock"] is not None}

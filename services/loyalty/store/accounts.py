@@ -3,11 +3,35 @@ from pymongo import ASCENDING, ReturnDocument, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.loyalty.domain.records import Account, AccountChange, Standing
+
 Session = AsyncClientSession | None
 
 # credited - debited == balance, always; lifetime is what was earned (clawbacks take it back).
 ZERO = {"balance": 0, "lifetimePoints": 0, "credited": 0, "debited": 0, "shortfall": 0, "qualifyingPoints": 0,
         "version": 0}
+
+
+def account_of(doc: dict) -> Account:
+    return Account(customer_id=doc["_id"], balance=doc.get("balance", 0), lifetime_points=doc.get("lifetimePoints", 0),
+                   credited=doc.get("credited", 0), debited=doc.get("debited", 0), shortfall=doc.get("shortfall", 0),
+                   qualifying_points=doc.get("qualifyingPoints", 0), version=doc.get("version", 0),
+                   tier=doc.get("tier"), period_key=doc.get("periodKey"), program_id=doc.get("programId"),
+                   updated_at=doc.get("updatedAt"), deleted=doc.get("deleted", False))
+
+
+def standing_fields(standing: Standing) -> dict:
+    return {"qualifyingPoints": standing.qualifying_points, "periodKey": standing.period_key,
+            "programId": standing.program_id, "tier": standing.tier, "updatedAt": standing.updated_at}
+
+
+def change_update(change: AccountChange) -> dict:
+    """The $inc, $set and $setOnInsert of a change; counters it does not move start at zero on insert."""
+    inc = {"balance": change.balance, "lifetimePoints": change.lifetime_points, "version": change.version}
+    inc |= {k: v for k, v in (("credited", change.credited), ("debited", change.debited),
+                              ("shortfall", change.shortfall)) if v}
+    fields = standing_fields(change.standing)
+    return {"$inc": inc, "$set": fields, "$setOnInsert": {k: 0 for k in ZERO if k not in inc and k not in fields}}
 
 
 class AccountStore:
@@ -18,38 +42,38 @@ class AccountStore:
         await self.collection.create_index([("programId", ASCENDING), ("tier", ASCENDING)])
         await self.collection.create_index([("periodKey", ASCENDING)])
 
-    async def get(self, customer_id: str, session: Session = None) -> dict | None:
-        return await self.collection.find_one({"_id": customer_id}, session=session)
+    async def get(self, customer_id: str, session: Session = None) -> Account | None:
+        doc = await self.collection.find_one({"_id": customer_id}, session=session)
+        return account_of(doc) if doc is not None else None
 
-    async def many(self, customer_ids: list[str], session: Session = None) -> dict[str, dict]:
+    async def many(self, customer_ids: list[str], session: Session = None) -> dict[str, Account]:
         docs = await self.collection.find({"_id": {"$in": customer_ids}}, session=session).to_list()
-        return {d["_id"]: d for d in docs}
+        return {d["_id"]: account_of(d) for d in docs}
 
-    async def change(self, customer_id: str, inc: dict, set_fields: dict, session: AsyncClientSession,
-                     condition: dict | None = None) -> dict | None:
-        """Applies increments atomically; with a condition (e.g. enough balance) it may match nothing -> None.
+    async def apply(self, customer_id: str, change: AccountChange, session: AsyncClientSession, *,
+                    require_balance: int | None = None) -> Account | None:
+        """Applies the change atomically; with require_balance it applies only to a balance of at least that much
+        (else None, and nothing is created). Otherwise the account is created on first use."""
+        if require_balance is None:
+            query, update = {"_id": customer_id}, change_update(change)
+        else:
+            query = {"_id": customer_id, "balance": {"$gte": require_balance}}
+            update = {k: v for k, v in change_update(change).items() if k != "$setOnInsert"}
+        doc = await self.collection.find_one_and_update(
+            query, update, upsert=require_balance is None, return_document=ReturnDocument.AFTER, session=session)
+        return account_of(doc) if doc is not None else None
 
-        Unconditional changes create the account on first use.
-        """
-        query = {"_id": customer_id, **(condition or {})}
-        update = {"$inc": inc, "$set": set_fields}
-        if condition is None:
-            update["$setOnInsert"] = {k: 0 for k in ZERO if k not in inc and k not in set_fields}
-        return await self.collection.find_one_and_update(
-            query, update, upsert=condition is None, return_document=ReturnDocument.AFTER, session=session)
-
-    async def change_many(self, changes: dict[str, tuple[dict, dict]], session: AsyncClientSession) -> None:
-        """Unconditional changes, customer id -> ($inc, $set), in one write; accounts are created on first use."""
+    async def apply_many(self, changes: dict[str, AccountChange], session: AsyncClientSession) -> None:
+        """Unconditional changes, customer id -> change, in one write; accounts are created on first use."""
         await self.collection.bulk_write([
-            UpdateOne({"_id": customer_id}, {"$inc": inc, "$set": fields, "$setOnInsert": {
-                k: 0 for k in ZERO if k not in inc and k not in fields}}, upsert=True)
-            for customer_id, (inc, fields) in changes.items()], ordered=False, session=session)
+            UpdateOne({"_id": customer_id}, change_update(change), upsert=True)
+            for customer_id, change in changes.items()], ordered=False, session=session)
 
-    async def reset_standing(self, customer_id: str, fields: dict, session: AsyncClientSession) -> int:
-        """Sets the tier fields and bumps the version; returns the new version."""
+    async def reset_standing(self, customer_id: str, standing: Standing, session: AsyncClientSession) -> int:
+        """Sets the standing and bumps the version; returns the new version."""
         after = await self.collection.find_one_and_update(
-            {"_id": customer_id}, {"$set": fields, "$inc": {"version": 1}}, return_document=ReturnDocument.AFTER,
-            session=session)
+            {"_id": customer_id}, {"$set": standing_fields(standing), "$inc": {"version": 1}},
+            return_document=ReturnDocument.AFTER, session=session)
         return after["version"]
 
     async def mark_deleted(self, customer_id: str, at, session: AsyncClientSession) -> None:
@@ -58,11 +82,12 @@ class AccountStore:
         await self.collection.update_one({"_id": customer_id}, {"$set": {"deleted": True, "deletedAt": at}},
                                          session=session)
 
-    async def outside_period(self, period_key: str, limit: int) -> list[dict]:
-        return await self.collection.find({"periodKey": {"$ne": period_key}}).limit(limit).to_list()
+    async def outside_period(self, period_key: str, limit: int) -> list[Account]:
+        docs = await self.collection.find({"periodKey": {"$ne": period_key}}).limit(limit).to_list()
+        return [account_of(d) for d in docs]
 
-    async def by_ids(self, customer_ids: list[str]) -> list[dict]:
-        return await self.collection.find({"_id": {"$in": customer_ids}}).to_list()
+    async def by_ids(self, customer_ids: list[str]) -> list[Account]:
+        return [account_of(d) for d in await self.collection.find({"_id": {"$in": customer_ids}}).to_list()]
 
     async def tier_breakdown(self, program_id: str) -> dict[str, dict]:
         cursor = await self.collection.aggregate([

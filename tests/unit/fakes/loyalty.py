@@ -4,9 +4,10 @@ import copy
 from datetime import datetime, timezone
 
 from services.loyalty.clients.customers import CustomerFound
+from services.loyalty.domain.records import Account, AccountChange
 from services.loyalty.handlers.deps import Deps
 from services.loyalty.settings import LoyaltySettings
-from services.loyalty.store.accounts import ZERO
+from services.loyalty.store.accounts import account_of, change_update
 from shared.errors import Unavailable
 from tests.unit.fakes.runtime import (
     FakeDocuments,
@@ -47,49 +48,45 @@ class FakeProgramStore(FakeDocuments):
 
 
 class FakeAccountStore(FakeDocuments):
-    async def get(self, customer_id: str, session: Session = None) -> dict | None:
-        check_session(session)
-        return self.read(customer_id)
+    """Documents as the real store writes them (its change_update), handed out as Account records."""
 
-    async def many(self, customer_ids: list[str], session: Session = None) -> dict[str, dict]:
-        check_session(session)
-        return {c: self.read(c) for c in customer_ids if c in self.docs}
+    def _account(self, customer_id: str) -> Account | None:
+        doc = self.read(customer_id)
+        return account_of(doc) if doc is not None else None
 
-    async def change(self, customer_id: str, inc: dict, set_fields: dict, session: FakeSession,
-                     condition: dict | None = None) -> dict | None:
-        """$inc and $set on the account; with a condition, nothing matches (None) unless it holds, and nothing is
-        created; without one, the account is created on first use ($setOnInsert zeros)."""
+    async def get(self, customer_id: str, session: Session = None) -> Account | None:
+        check_session(session)
+        return self._account(customer_id)
+
+    async def many(self, customer_ids: list[str], session: Session = None) -> dict[str, Account]:
+        check_session(session)
+        return {c: self._account(c) for c in customer_ids if c in self.docs}
+
+    async def apply(self, customer_id: str, change: AccountChange, session: FakeSession, *,
+                    require_balance: int | None = None) -> Account | None:
+        """With require_balance, nothing matches (None) unless the balance covers it, and nothing is created;
+        without, the account is created on first use ($setOnInsert zeros)."""
         check_session(session, required=True)
+        update = change_update(change)
         doc = self.docs.get(customer_id)
-        if condition is not None:
-            if doc is None or not _holds(doc, condition):
+        if require_balance is not None:
+            if doc is None or doc.get("balance") is None or doc["balance"] < require_balance:
                 return None
         elif doc is None:
-            doc = self.docs[customer_id] = {"_id": customer_id, **{k: 0 for k in ZERO
-                                                                   if k not in inc and k not in set_fields}}
-        for key, amount in inc.items():
+            doc = self.docs[customer_id] = {"_id": customer_id, **update["$setOnInsert"]}
+        for key, amount in update["$inc"].items():
             doc[key] = doc.get(key, 0) + amount
-        doc.update(copy.deepcopy(set_fields))
-        return self.read(customer_id)
+        doc.update(copy.deepcopy(update["$set"]))
+        return self._account(customer_id)
 
-    async def change_many(self, changes: dict[str, tuple[dict, dict]], session: FakeSession) -> None:
-        for customer_id, (inc, fields) in changes.items():
-            await self.change(customer_id, inc, fields, session)
+    async def apply_many(self, changes: dict[str, AccountChange], session: FakeSession) -> None:
+        for customer_id, change in changes.items():
+            await self.apply(customer_id, change, session)
 
     async def mark_deleted(self, customer_id: str, at: datetime, session: FakeSession) -> None:
         check_session(session, required=True)
         if customer_id in self.docs:
             self.docs[customer_id].update(deleted=True, deletedAt=at)
-
-
-def _holds(doc: dict, condition: dict) -> bool:
-    """The conditions handlers put on an account ({"balance": {"$gte": n}}); anything else is not faked."""
-    for key, test in condition.items():
-        if set(test) != {"$gte"}:
-            raise NotImplementedError(f"the fake account store only knows $gte conditions, not {test}")
-        if doc.get(key) is None or doc[key] < test["$gte"]:
-            return False
-    return True
 
 
 class FakeLedgerStore(FakeDocuments):

@@ -38,8 +38,8 @@ async def test_a_credit_writes_one_entry_moves_the_account_and_announces_it(deps
     assert entry["expiresAt"] - entry["createdAt"] == timedelta(days=deps.settings.points_expiry_days)
     stored = await deps.accounts.get("ada")
     assert stored == account
-    assert (stored["balance"], stored["lifetimePoints"], stored["qualifyingPoints"], stored["credited"],
-            stored["debited"], stored["tier"], stored["version"]) == (120, 120, 120, 120, 0, "bronze", 1)
+    assert (stored.balance, stored.lifetime_points, stored.qualifying_points, stored.credited,
+            stored.debited, stored.tier, stored.version) == (120, 120, 120, 120, 0, "bronze", 1)
     [changed] = deps.runtime.outbox.events
     assert isinstance(changed, contracts.LoyaltyPointsChanged)
     assert (changed.delta, changed.balance, changed.entry_id, changed.account_version) == (120, 120, entry["_id"], 1)
@@ -51,7 +51,7 @@ async def test_reaching_a_tier_threshold_announces_the_tier_change_once(deps):
 
     _, account = await add_points(deps, "ada", credit(1))
 
-    assert account["tier"] == "silver"
+    assert account.tier == "silver"
     [tier_changed] = deps.runtime.outbox.of_type(contracts.LoyaltyTierChanged)
     assert (tier_changed.previous_tier, tier_changed.tier, tier_changed.account_version) == ("bronze", "silver", 2)
 
@@ -61,7 +61,7 @@ async def test_the_same_request_id_credits_once(deps):
     again, account = await add_points(deps, "ada", credit(50, request_id="r-1"))
 
     assert again["_id"] == first["_id"]
-    assert account["balance"] == 50
+    assert account.balance == 50
     assert len(deps.ledger.entries_of("ada")) == 1
     assert len(deps.runtime.outbox.events) == 1
 
@@ -83,7 +83,7 @@ async def test_an_unheard_of_customer_is_asked_once_and_remembered(deps):
     assert deps.customers.asked == ["new"]
     member = await deps.members.get("new")
     assert (member["status"], member["learntFrom"], member["deleted"]) == ("active", "lookup", False)
-    assert (await deps.accounts.get("new"))["balance"] == 10
+    assert (await deps.accounts.get("new")).balance == 10
 
 
 async def test_a_customer_the_customers_service_does_not_know_is_a_404(deps):
@@ -108,7 +108,7 @@ async def test_a_deduction_never_takes_the_balance_below_zero(deps):
 
     assert refused.value.field == "points"
     assert "100 available" in refused.value.message
-    assert (await deps.accounts.get("ada"))["balance"] == 100
+    assert (await deps.accounts.get("ada")).balance == 100
     assert [e["kind"] for e in deps.ledger.entries_of("ada")] == ["adjust"]
     assert deps.runtime.outbox.events == events_before
     assert deps.runtime.rolled_back == 1
@@ -120,9 +120,9 @@ async def test_deducting_the_whole_balance_leaves_zero_and_keeps_tier_and_lifeti
     entry, account = await deduct(deps, "ada", debit(600))
 
     assert (entry["kind"], entry["points"], entry["balanceAfter"]) == ("deduct", -600, 0)
-    assert (account["balance"], account["debited"], account["credited"]) == (0, 600, 600)
+    assert (account.balance, account.debited, account.credited) == (0, 600, 600)
     # A deduction is not a refund: what was earned and the tier it reached stay.
-    assert (account["lifetimePoints"], account["qualifyingPoints"], account["tier"]) == (600, 600, "silver")
+    assert (account.lifetime_points, account.qualifying_points, account.tier) == (600, 600, "silver")
     last = deps.runtime.outbox.events[-1]
     assert isinstance(last, contracts.LoyaltyPointsChanged) and (last.delta, last.balance) == (-600, 0)
     assert deps.runtime.outbox.types().count("loyalty.tier.changed") == 1  # from the credit, none from the deduction
@@ -141,7 +141,7 @@ async def test_a_request_id_used_for_a_credit_is_not_reused_for_a_deduction(deps
         await deduct(deps, "ada", debit(10, request_id="same"))
 
     assert refused.value.field == "requestId"
-    assert (await deps.accounts.get("ada"))["balance"] == 100
+    assert (await deps.accounts.get("ada")).balance == 100
 
 
 async def test_a_deduction_sent_twice_with_its_request_id_deducts_once(deps):
@@ -150,4 +150,4 @@ async def test_a_deduction_sent_twice_with_its_request_id_deducts_once(deps):
     again, account = await deduct(deps, "ada", debit(30, request_id="d-1"))
 
     assert again["_id"] == first["_id"]
-    assert account["balance"] == 70
+    assert account.balance == 70

@@ -55,7 +55,7 @@ async def handle(deps, handler, event) -> None:
 
 
 async def balance(deps, customer_id: str = "ada") -> int:
-    return (await deps.accounts.get(customer_id))["balance"]
+    return (await deps.accounts.get(customer_id)).balance
 
 
 async def test_a_paid_order_earns_whole_points_rounded_down_once(deps):
@@ -85,7 +85,7 @@ async def test_the_tier_multiplier_applies_to_what_an_order_earns(deps):
     await handle(deps, on_order_paid, paid("o-2", 10000))  # 100 units x 1.25
 
     assert [e["points"] for e in deps.ledger.entries_of("ada", "earn")] == [600, 125]
-    assert (await deps.accounts.get("ada"))["tier"] == "silver"
+    assert (await deps.accounts.get("ada")).tier == "silver"
 
 
 async def test_a_suspended_customer_earns_nothing_and_a_later_refund_takes_nothing(deps):
@@ -109,7 +109,7 @@ async def test_returns_take_back_floor_of_e_r_over_b_in_all_and_the_refund_the_r
     clawbacks = deps.ledger.entries_of("ada", "clawback")
     assert [(c["points"], c.get("returnId")) for c in clawbacks] == [(-49, "r-1"), (-40, "r-2"), (-34, None)]
     account = await deps.accounts.get("ada")
-    assert (account["balance"], account["lifetimePoints"], account["qualifyingPoints"]) == (0, 0, 0)
+    assert (account.balance, account.lifetime_points, account.qualifying_points) == (0, 0, 0)
     state = await deps.paid_orders.get("o-1", None)
     assert (state["takenBack"], state["returnedMinor"], state["returns"], state["refunded"]) == \
         (123, 9000, ["r-1", "r-2"], True)
@@ -124,8 +124,8 @@ async def test_a_clawback_the_balance_cannot_cover_is_a_shortfall_not_a_negative
     [clawback] = deps.ledger.entries_of("ada", "clawback")
     assert (clawback["points"], clawback["shortfall"], clawback["balanceAfter"]) == (-23, 100, 0)
     account = await deps.accounts.get("ada")
-    assert (account["balance"], account["shortfall"], account["lifetimePoints"]) == (0, 100, 0)
-    assert account["credited"] - account["debited"] == account["balance"]
+    assert (account.balance, account.shortfall, account.lifetime_points) == (0, 100, 0)
+    assert account.credited - account.debited == account.balance
 
 
 async def test_a_refund_before_the_payment_keeps_the_order_from_ever_earning(deps):

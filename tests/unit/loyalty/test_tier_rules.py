@@ -1,13 +1,15 @@
 """Pure loyalty rules: periods, tiers, earning and return clawback arithmetic, and what a posting does to an
 account."""
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
 
 from services.loyalty.domain.documents import DEFAULT_TIERS, default_program
+from services.loyalty.domain.records import Account
 from services.loyalty.domain.tiers import next_tier, period_key, period_of, points_for_order, tier_for, tier_named
 from services.loyalty.handlers.clawbacks import returned_share
-from services.loyalty.handlers.posting import Posting, account_update, effective_standing, posted_events
+from services.loyalty.handlers.posting import Posting, account_change, effective_standing, posted_events
 
 NOW = datetime(2026, 5, 17, 12, 0, tzinfo=timezone.utc)
 PROGRAM = default_program(NOW)  # quarterly, tiers at 0 / 500 / 1500 / 5000
@@ -82,38 +84,40 @@ def test_returning_every_item_in_any_split_takes_back_exactly_what_was_earned(sp
 
 
 def test_a_posting_in_a_new_period_starts_qualifying_from_zero():
-    account = {"_id": "ada", "qualifyingPoints": 1600, "tier": "gold", "periodKey": "default:2026-Q1"}
+    account = Account("ada", qualifying_points=1600, tier="gold", period_key="default:2026-Q1")
     assert effective_standing(account, PROGRAM, NOW) == (0, DEFAULT_TIERS[0])
 
-    inc, fields = account_update(account, PROGRAM, Posting("ada", "earn", 40, "Order 1", "event", "e", 40, 40), NOW)
+    moved = account_change(account, PROGRAM, Posting("ada", "earn", 40, "Order 1", "event", "e", 40, 40), NOW)
 
-    assert (fields["qualifyingPoints"], fields["tier"], fields["periodKey"]) == (40, "bronze", "default:2026-Q2")
-    assert inc == {"balance": 40, "lifetimePoints": 40, "version": 1, "credited": 40}
+    standing = moved.standing
+    assert (standing.qualifying_points, standing.tier, standing.period_key) == (40, "bronze", "default:2026-Q2")
+    assert (moved.balance, moved.lifetime_points, moved.version, moved.credited, moved.debited) == (40, 40, 1, 40, 0)
 
 
 def test_a_clawback_never_takes_qualifying_below_zero_and_counts_its_shortfall():
-    account = {"_id": "ada", "qualifyingPoints": 30, "tier": "bronze", "periodKey": period_key(PROGRAM, NOW)}
+    account = Account("ada", qualifying_points=30, tier="bronze", period_key=period_key(PROGRAM, NOW))
     change = Posting("ada", "clawback", -10, "Order 1 refunded", "event", "e", qualifying=-50, lifetime=-50,
                      extra={"shortfall": 40})
 
-    inc, fields = account_update(account, PROGRAM, change, NOW)
+    moved = account_change(account, PROGRAM, change, NOW)
 
-    assert fields["qualifyingPoints"] == 0
-    assert inc == {"balance": -10, "lifetimePoints": -50, "version": 1, "debited": 10, "shortfall": 40}
+    assert moved.standing.qualifying_points == 0
+    assert (moved.balance, moved.lifetime_points, moved.version, moved.credited, moved.debited, moved.shortfall) \
+        == (-10, -50, 1, 0, 10, 40)
 
 
 def test_a_void_undoes_its_redemptions_debit_instead_of_crediting():
-    inc, _ = account_update(None, PROGRAM, Posting("ada", "void", 300, "code voided", "request", "r"), NOW)
-    assert inc["debited"] == -300 and "credited" not in inc
+    moved = account_change(None, PROGRAM, Posting("ada", "void", 300, "code voided", "request", "r"), NOW)
+    assert (moved.debited, moved.credited) == (-300, 0)
 
 
 def test_a_posting_announces_a_tier_change_only_when_the_tier_moves():
     entry = {"_id": "entry-1", "points": 600, "reason": "goodwill"}
-    after = {"_id": "ada", "balance": 600, "lifetimePoints": 600, "tier": "silver", "version": 3}
+    after = Account("ada", balance=600, lifetime_points=600, tier="silver", version=3)
 
-    moved = posted_events({"tier": "bronze"}, after, entry)
-    stayed = posted_events({"tier": "silver"}, after, entry)
-    first = posted_events(None, {**after, "tier": "bronze"}, entry)
+    moved = posted_events(Account("ada", tier="bronze"), after, entry)
+    stayed = posted_events(Account("ada", tier="silver"), after, entry)
+    first = posted_events(None, replace(after, tier="bronze"), entry)
 
     assert [e.TYPE for e in moved] == ["loyalty.points.changed", "loyalty.tier.changed"]
     assert (moved[1].previous_tier, moved[1].tier, moved[1].account_version) == ("bronze", "silver", 3)

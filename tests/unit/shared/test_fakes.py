@@ -1,9 +1,12 @@
 """The fakes keep the contracts the handlers rely on: a rolled-back transaction leaves nothing, unique keys raise the
 driver's errors, conditional updates match nothing rather than create, and writes need their live session."""
+from datetime import datetime, timezone
+
 import pytest
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.customers.store.orders import OrderAlreadyRecorded
+from services.loyalty.domain.records import AccountChange, Standing
 from shared.events import contracts
 from tests.unit.fakes.customers import FakeOrderStore
 from tests.unit.fakes.loyalty import FakeAccountStore, FakeLedgerStore
@@ -67,10 +70,14 @@ async def test_unique_keys_raise_what_the_real_stores_raise():
 
 async def test_a_conditional_account_change_matches_nothing_and_creates_nothing():
     session, accounts = FakeSession(), FakeAccountStore()
+    standing = Standing(qualifying_points=0, period_key="default:2026-Q4", program_id="default", tier="bronze",
+                        updated_at=datetime(2026, 11, 29, tzinfo=timezone.utc))
 
-    assert await accounts.change("ada", {"balance": -5}, {}, session, {"balance": {"$gte": 5}}) is None
+    assert await accounts.apply("ada", AccountChange(standing, balance=-5, debited=5), session,
+                                require_balance=5) is None
     assert await accounts.get("ada") is None
-    created = await accounts.change("ada", {"balance": 3}, {"tier": "bronze"}, session)
-    assert (created["balance"], created["lifetimePoints"], created["tier"]) == (3, 0, "bronze")
-    assert await accounts.change("ada", {"balance": -5}, {}, session, {"balance": {"$gte": 5}}) is None
-    assert (await accounts.get("ada"))["balance"] == 3
+    created = await accounts.apply("ada", AccountChange(standing, balance=3, credited=3), session)
+    assert (created.balance, created.lifetime_points, created.tier) == (3, 0, "bronze")
+    assert await accounts.apply("ada", AccountChange(standing, balance=-5, debited=5), session,
+                                require_balance=5) is None
+    assert (await accounts.get("ada")).balance == 3

@@ -1,0 +1,65 @@
+"""What the loyalty stores hand out and take in: typed records, not MongoDB documents."""
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where an account stands in the program's current qualification period."""
+
+    qualifying_points: int
+    period_key: str
+    program_id: str
+    tier: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class AccountChange:
+    """What one posting (or several summed) does to an account: the counters move by these amounts and the
+    standing becomes the one given. credited - debited moves exactly as balance does."""
+
+    standing: Standing
+    balance: int = 0
+    lifetime_points: int = 0
+    credited: int = 0
+    debited: int = 0
+    shortfall: int = 0
+    version: int = 1
+
+    def then(self, later: "AccountChange") -> "AccountChange":
+        """This change followed by a later one: the amounts add up, the later standing wins."""
+        return AccountChange(later.standing, self.balance + later.balance,
+                             self.lifetime_points + later.lifetime_points, self.credited + later.credited,
+                             self.debited + later.debited, self.shortfall + later.shortfall,
+                             self.version + later.version)
+
+
+@dataclass(frozen=True)
+class Account:
+    """A member's points: credited - debited == balance, always; lifetime is what was earned (clawbacks take it
+    back); the tier and qualifying points belong to the period `period_key`. No account yet reads as zeros."""
+
+    customer_id: str
+    balance: int = 0
+    lifetime_points: int = 0
+    credited: int = 0
+    debited: int = 0
+    shortfall: int = 0
+    qualifying_points: int = 0
+    version: int = 0
+    tier: str | None = None
+    period_key: str | None = None
+    program_id: str | None = None
+    updated_at: datetime | None = None
+    deleted: bool = False
+
+    def after(self, change: AccountChange) -> "Account":
+        """The account as the change leaves it."""
+        s = change.standing
+        return replace(self, balance=self.balance + change.balance,
+                       lifetime_points=self.lifetime_points + change.lifetime_points,
+                       credited=self.credited + change.credited, debited=self.debited + change.debited,
+                       shortfall=self.shortfall + change.shortfall, version=self.version + change.version,
+                       qualifying_points=s.qualifying_points, period_key=s.period_key, program_id=s.program_id,
+                       tier=s.tier, updated_at=s.updated_at)
