@@ -1,6 +1,7 @@
 """What the API shows: currency units and decimal multipliers for display, camelCase names, `id` not `_id`."""
 from decimal import Decimal
 
+from services.loyalty.domain.records import LedgerEntry
 from shared.api import Page
 from shared.money import to_units
 
@@ -33,10 +34,12 @@ def account_public(view: dict) -> dict:
     return {**view, "availableRewards": [reward_view(r) for r in view["availableRewards"]]}
 
 
-def entry_view(entry: dict) -> dict:
-    keys = ("customerId", "programId", "period", "kind", "points", "balanceAfter", "reason", "sourceType",
-            "sourceId", "orderId", "rewardId", "redemptionId", "shortfall", "expiresAt", "createdAt", "actor")
-    return {"id": entry["_id"], **{k: entry.get(k) for k in keys}}
+def entry_view(entry: LedgerEntry) -> dict:
+    return {"id": entry.id, "customerId": entry.customer_id, "programId": entry.program_id, "period": entry.period,
+            "kind": entry.kind, "points": entry.points, "balanceAfter": entry.balance_after, "reason": entry.reason,
+            "sourceType": entry.source_type, "sourceId": entry.source_id, "orderId": entry.order_id,
+            "rewardId": entry.reward_id, "redemptionId": entry.redemption_id, "shortfall": entry.shortfall,
+            "expiresAt": entry.expires_at, "createdAt": entry.created_at, "actor": entry.actor}
 
 
 def redemption_view(doc: dict) -> dict:

@@ -63,3 +63,32 @@ class Account:
                        shortfall=self.shortfall + change.shortfall, version=self.version + change.version,
                        qualifying_points=s.qualifying_points, period_key=s.period_key, program_id=s.program_id,
                        tier=s.tier, updated_at=s.updated_at)
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One immutable movement of points (earn, adjust, redeem, expire, clawback, deduct, void); `points` is signed.
+    What it refers to (an order, a return, a reward code, a request) is set when there is one."""
+
+    id: str
+    customer_id: str
+    program_id: str | None
+    period: str | None
+    kind: str
+    points: int
+    balance_after: int
+    reason: str
+    source_type: str
+    source_id: str
+    created_at: datetime
+    expires_at: datetime | None = None
+    actor: dict | None = None
+    order_id: str | None = None
+    base_minor: int | None = None
+    return_id: str | None = None
+    returned_minor: int | None = None
+    shortfall: int | None = None
+    earn_entry_id: str | None = None
+    reward_id: str | None = None
+    redemption_id: str | None = None
+    request_id: str | None = None

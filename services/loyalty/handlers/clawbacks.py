@@ -23,11 +23,11 @@ async def order_state(deps: Deps, order_id: str, session: AsyncClientSession) ->
     if earned is None:
         return None
     refunded = await deps.ledger.for_order(order_id, "clawback", session) is not None
-    return {"_id": order_id, "customerId": earned["customerId"], "outcome": "earned", "points": earned["points"],
-            "baseMinor": earned.get("baseMinor", earned.get("orderTotalMinor", 0)),
-            "programId": earned["programId"], "period": earned["period"], "earnEntryId": earned["_id"],
-            "returnedMinor": 0, "takenBack": earned["points"] if refunded else 0, "returns": [],
-            "refunded": refunded, "createdAt": earned["createdAt"]}
+    return {"_id": order_id, "customerId": earned.customer_id, "outcome": "earned", "points": earned.points,
+            "baseMinor": earned.base_minor or 0,
+            "programId": earned.program_id, "period": earned.period, "earnEntryId": earned.id,
+            "returnedMinor": 0, "takenBack": earned.points if refunded else 0, "returns": [],
+            "refunded": refunded, "createdAt": earned.created_at}
 
 
 def returned_share(earned: int, base_minor: int, returned_minor: int) -> int:
@@ -51,8 +51,8 @@ async def _take_back(deps: Deps, session: AsyncClientSession, state: dict, point
         f"{state['programId']}:{state['period']}" == period_key(program, now)
     change = Posting(state["customerId"], "clawback", -applied, reason, "event", envelope.id,
                      qualifying=-points if same_period else 0, lifetime=-points,
-                     extra={"orderId": state["_id"], "shortfall": points - applied,
-                            "earnEntryId": state["earnEntryId"], **extra})
+                     extra={"order_id": state["_id"], "shortfall": points - applied,
+                            "earn_entry_id": state["earnEntryId"], **extra})
     await post(deps, session, program, change, now, correlation_id=envelope.correlation_id)
 
 
@@ -66,7 +66,7 @@ async def on_items_returned(deps: Deps, event: contracts.OrderItemsReturned, env
     points = returned_share(state["points"], state["baseMinor"], returned) - state["takenBack"]
     if points > 0:
         await _take_back(deps, session, state, points, f"Order {event.order_id} returned: {event.reason}", envelope,
-                         {"returnId": event.return_id, "returnedMinor": event.amount_minor})
+                         {"return_id": event.return_id, "returned_minor": event.amount_minor})
     await deps.paid_orders.save({**state, "returns": [*state["returns"], event.return_id],
                                  "returnedMinor": returned, "takenBack": state["takenBack"] + max(points, 0)},
                                 session)

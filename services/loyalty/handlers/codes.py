@@ -85,7 +85,7 @@ async def void(deps: Deps, code: str, body: CodeVoid, correlation_id: str | None
             raise Conflict(f"reward code {code} changed meanwhile; try again", field="code")
         program = await deps.programs.active_at(now, session) or await deps.programs.get(doc["programId"], session)
         change = Posting(customer_id, "void", doc["points"], f"Voided code {code}: {body.reason}", "request",
-                         doc["_id"], extra={"rewardId": doc["rewardId"], "redemptionId": doc["_id"]})
+                         doc["_id"], extra={"reward_id": doc["rewardId"], "redemption_id": doc["_id"]})
         await post(deps, session, program, change, now, correlation_id=correlation_id)
         if await _took_stock(deps, doc, session):
             await deps.programs.give_back_one(doc["rewardId"], session)

@@ -4,15 +4,16 @@ from pymongo.errors import DuplicateKeyError
 
 from services.loyalty.domain.codes import PointsDeduct
 from services.loyalty.domain.commands import InsufficientPoints
+from services.loyalty.domain.records import LedgerEntry
 from services.loyalty.handlers.deps import Deps, utcnow
 from services.loyalty.handlers.members import require_member
 from services.loyalty.handlers.posting import Posting, post
 from shared.errors import Conflict
 
 
-def _same_request(done: dict, request_id: str) -> dict:
-    if done["kind"] != "deduct":
-        raise Conflict(f"requestId {request_id} was already used for a {done['kind']} entry", field="requestId")
+def _same_request(done: LedgerEntry, request_id: str) -> LedgerEntry:
+    if done.kind != "deduct":
+        raise Conflict(f"requestId {request_id} was already used for a {done.kind} entry", field="requestId")
     return done
 
 
@@ -23,7 +24,7 @@ async def deduct(deps: Deps, customer_id: str, body: PointsDeduct, correlation_i
     now = utcnow()
     change = Posting(customer_id, "deduct", -body.points, body.reason, "request",
                      body.request_id or correlation_id or "manual",
-                     extra={"requestId": body.request_id} if body.request_id else None)
+                     extra={"request_id": body.request_id} if body.request_id else None)
 
     async def work(session: AsyncClientSession) -> tuple:
         if body.request_id and (done := await deps.ledger.for_request(customer_id, body.request_id, session)):

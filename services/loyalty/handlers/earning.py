@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from services.loyalty.domain.records import Account, AccountChange
+from services.loyalty.domain.records import Account, AccountChange, LedgerEntry
 from services.loyalty.domain.tiers import points_for_order
 from services.loyalty.handlers.deps import Deps, utcnow
 from services.loyalty.handlers.posting import Posting, account_change, effective_standing, ledger_entry, posted_events
@@ -28,13 +28,13 @@ class Postings:
         self.deps = deps
         self.accounts = accounts
         self.changes: dict[str, AccountChange] = {}  # customer id -> the postings' changes summed
-        self.entries: list[dict] = []
+        self.entries: list[LedgerEntry] = []
         self.events: list[tuple[Event, str | None]] = []
 
     def account(self, customer_id: str) -> Account | None:
         return self.accounts.get(customer_id)
 
-    def post(self, program: dict, change: Posting, now: datetime, correlation_id: str) -> dict:
+    def post(self, program: dict, change: Posting, now: datetime, correlation_id: str) -> LedgerEntry:
         """Returns the ledger entry."""
         before = self.accounts.get(change.customer_id)
         moved = account_change(before, program, change, now)
@@ -64,12 +64,12 @@ def active_at(programs: list[dict], at: datetime) -> dict | None:
 
 
 def paid_order(event: contracts.OrderPaid, outcome: str, now: datetime, program: dict | None = None,
-               entry: dict | None = None) -> dict:
+               entry: LedgerEntry | None = None) -> dict:
     """What loyalty keeps of a paid order: what it earned (E) on what amount (B), for returns and refunds."""
     return {"_id": event.order_id, "customerId": event.customer_id, "outcome": outcome,
-            "points": entry["points"] if entry else 0, "baseMinor": event.total_minor,
-            "programId": program["_id"] if program else None, "period": entry["period"] if entry else None,
-            "earnEntryId": entry["_id"] if entry else None, "placedAt": event.placed_at, "paidAt": event.paid_at,
+            "points": entry.points if entry else 0, "baseMinor": event.total_minor,
+            "programId": program["_id"] if program else None, "period": entry.period if entry else None,
+            "earnEntryId": entry.id if entry else None, "placedAt": event.placed_at, "paidAt": event.paid_at,
             "returnedMinor": 0, "takenBack": 0, "returns": [], "refunded": False, "createdAt": now}
 
 
@@ -104,7 +104,7 @@ async def on_orders_paid(deps: Deps, paid: list[Paid], session: AsyncClientSessi
             continue
         entry = postings.post(program, Posting(
             event.customer_id, "earn", points, f"Order {event.order_id}", "event", envelope.id,
-            qualifying=points, lifetime=points, extra={"orderId": event.order_id, "baseMinor": event.total_minor}),
+            qualifying=points, lifetime=points, extra={"order_id": event.order_id, "base_minor": event.total_minor}),
             now, envelope.correlation_id or envelope.id)
         records.append(paid_order(event, "earned", now, program, entry))
     await deps.paid_orders.insert_many(records, session)

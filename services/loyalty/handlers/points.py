@@ -19,7 +19,7 @@ async def add_points(deps: Deps, customer_id: str, body: PointsAdd, correlation_
     source_id = body.request_id or correlation_id or "manual"
     change = Posting(customer_id, "adjust", body.points, body.reason, "request", source_id,
                      qualifying=body.points, lifetime=body.points,
-                     extra={"requestId": body.request_id} if body.request_id else None)
+                     extra={"request_id": body.request_id} if body.request_id else None)
 
     async def work(session: AsyncClientSession) -> tuple:
         if body.request_id and (done := await deps.ledger.for_request(customer_id, body.request_id, session)):

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.loyalty.domain.commands import InsufficientPoints
-from services.loyalty.domain.records import Account, AccountChange, Standing
+from services.loyalty.domain.records import Account, AccountChange, LedgerEntry, Standing
 from services.loyalty.domain.tiers import period_key, period_of, tier_for, tier_named
 from services.loyalty.handlers.deps import Deps
 from shared.actor import actor_record
@@ -26,7 +26,7 @@ class Posting:
     source_id: str
     qualifying: int = 0
     lifetime: int = 0
-    extra: dict | None = None
+    extra: dict | None = None  # what the entry refers to: LedgerEntry fields (order_id, shortfall, reward_id...)
 
 
 def effective_standing(account: Account | None, program: dict, now: datetime) -> tuple[int, dict]:
@@ -55,23 +55,21 @@ def account_change(account: Account | None, program: dict, change: Posting, now:
                          debited=debited, shortfall=shortfall)
 
 
-def ledger_entry(deps: Deps, program: dict, change: Posting, now: datetime, after: Account) -> dict:
-    entry = {"_id": str(uuid.uuid4()), "customerId": change.customer_id, "programId": program["_id"],
-             "period": period_of(program, now), "kind": change.kind, "points": change.delta,
-             "balanceAfter": after.balance, "reason": change.reason, "sourceType": change.source_type,
-             "sourceId": change.source_id, "createdAt": now, **(change.extra or {})}
-    if actor := actor_record():  # the staff member behind a manual credit, redemption or bulk award
-        entry["actor"] = actor
-    if change.kind in ("earn", "adjust"):
-        entry["expiresAt"] = now + timedelta(days=deps.settings.points_expiry_days)
-    return entry
+def ledger_entry(deps: Deps, program: dict, change: Posting, now: datetime, after: Account) -> LedgerEntry:
+    expires_at = now + timedelta(days=deps.settings.points_expiry_days) if change.kind in ("earn", "adjust") else None
+    return LedgerEntry(id=str(uuid.uuid4()), customer_id=change.customer_id, program_id=program["_id"],
+                       period=period_of(program, now), kind=change.kind, points=change.delta,
+                       balance_after=after.balance, reason=change.reason, source_type=change.source_type,
+                       source_id=change.source_id, created_at=now, expires_at=expires_at,
+                       # the staff member behind a manual credit, redemption or bulk award
+                       actor=actor_record() or None, **(change.extra or {}))
 
 
-def posted_events(before: Account | None, after: Account, entry: dict) -> list[Event]:
+def posted_events(before: Account | None, after: Account, entry: LedgerEntry) -> list[Event]:
     """What a posting announces: the points change, and the tier change when there is one."""
     events: list[Event] = [contracts.LoyaltyPointsChanged(
-        customerId=after.customer_id, delta=entry["points"], balance=after.balance,
-        lifetimePoints=after.lifetime_points, reason=entry["reason"], entryId=entry["_id"],
+        customerId=after.customer_id, delta=entry.points, balance=after.balance,
+        lifetimePoints=after.lifetime_points, reason=entry.reason, entryId=entry.id,
         accountVersion=after.version)]
     previous = before.tier if before else None
     if after.tier != (previous or "bronze"):
@@ -81,7 +79,7 @@ def posted_events(before: Account | None, after: Account, entry: dict) -> list[E
 
 
 async def post(deps: Deps, session: AsyncClientSession, program: dict, change: Posting, now: datetime,
-               *, require_balance: int | None = None, correlation_id: str | None = None) -> tuple[dict, Account]:
+               *, require_balance: int | None = None, correlation_id: str | None = None) -> tuple[LedgerEntry, Account]:
     """Writes the entry and the account in the caller's transaction; returns (entry, account after)."""
     account = await deps.accounts.get(change.customer_id, session)
     after = await deps.accounts.apply(change.customer_id, account_change(account, program, change, now), session,

@@ -51,13 +51,13 @@ async def redeem(deps: Deps, customer_id: str, body: RedeemRequest, correlation_
             redemption_id = str(uuid.uuid4())
             change = Posting(customer_id, "redeem", -cost, f"Redeemed {reward['name']}", "request",
                              body.request_id or redemption_id,
-                             extra={"rewardId": reward["id"], "redemptionId": redemption_id})
+                             extra={"reward_id": reward["id"], "redemption_id": redemption_id})
             entry, after = await post(deps, session, program, change, now, require_balance=cost,
                                       correlation_id=correlation_id)
             doc = {"_id": redemption_id, "code": reward_code(), "customerId": customer_id,
                    "programId": program["_id"], "rewardId": reward["id"], "rewardName": reward["name"],
                    "type": reward["type"], "value": reward["value"], "points": cost, "balanceAfter": after.balance,
-                   "entryId": entry["_id"], "createdAt": now,
+                   "entryId": entry.id, "createdAt": now,
                    # issued -> consumed | voided (handlers/codes.py); a void gives the unit back if one was taken
                    "status": "issued", "stockTaken": reward["stock"] is not None}
             if body.request_id:

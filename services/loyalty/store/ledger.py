@@ -6,10 +6,35 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
 
+from services.loyalty.domain.records import LedgerEntry
 from shared.keyed_pages import KeyedPage, pages_by_key
 
 CREDITS = ["earn", "adjust"]
 ORDER_KIND_INDEX = "orderId_1_kind_1"
+# Record field -> document field, for what an entry may refer to; absent from the document when not set.
+OPTIONAL = {"expires_at": "expiresAt", "actor": "actor", "order_id": "orderId", "base_minor": "baseMinor",
+            "return_id": "returnId", "returned_minor": "returnedMinor", "shortfall": "shortfall",
+            "earn_entry_id": "earnEntryId", "reward_id": "rewardId", "redemption_id": "redemptionId",
+            "request_id": "requestId"}
+
+
+def entry_doc(entry: LedgerEntry) -> dict:
+    doc = {"_id": entry.id, "customerId": entry.customer_id, "programId": entry.program_id, "period": entry.period,
+           "kind": entry.kind, "points": entry.points, "balanceAfter": entry.balance_after, "reason": entry.reason,
+           "sourceType": entry.source_type, "sourceId": entry.source_id, "createdAt": entry.created_at}
+    return doc | {key: getattr(entry, attr) for attr, key in OPTIONAL.items() if getattr(entry, attr) is not None}
+
+
+def entry_of(doc: dict) -> LedgerEntry:
+    """Entries earned under order.placed kept the order total as orderTotalMinor."""
+    optional = {attr: doc.get(key) for attr, key in OPTIONAL.items()}
+    if optional["base_minor"] is None:
+        optional["base_minor"] = doc.get("orderTotalMinor")
+    return LedgerEntry(id=doc["_id"], customer_id=doc["customerId"], program_id=doc.get("programId"),
+                       period=doc.get("period"), kind=doc["kind"], points=doc["points"],
+                       balance_after=doc.get("balanceAfter"), reason=doc.get("reason"),
+                       source_type=doc.get("sourceType"), source_id=doc.get("sourceId"),
+                       created_at=doc.get("createdAt"), **optional)
 
 
 class LedgerStore:
@@ -39,12 +64,12 @@ class LedgerStore:
         except OperationFailure:
             pass  # another replica starting at the same moment dropped it first
 
-    async def insert(self, entry: dict, session: AsyncClientSession) -> None:
-        await self.collection.insert_one(entry, session=session)
+    async def insert(self, entry: LedgerEntry, session: AsyncClientSession) -> None:
+        await self.collection.insert_one(entry_doc(entry), session=session)
 
-    async def insert_many(self, entries: list[dict], session: AsyncClientSession) -> None:
+    async def insert_many(self, entries: list[LedgerEntry], session: AsyncClientSession) -> None:
         if entries:
-            await self.collection.insert_many(entries, session=session)
+            await self.collection.insert_many([entry_doc(e) for e in entries], session=session)
 
     async def orders_with(self, order_ids: list[str], kind: str, session: AsyncClientSession) -> set[str]:
         """Which of these orders already have an entry of this kind."""
@@ -52,20 +77,23 @@ class LedgerStore:
                                           session=session).to_list()
         return {d["orderId"] for d in docs}
 
-    async def for_order(self, order_id: str, kind: str, session: AsyncClientSession) -> dict | None:
-        return await self.collection.find_one({"orderId": order_id, "kind": kind}, session=session)
+    async def for_order(self, order_id: str, kind: str, session: AsyncClientSession) -> LedgerEntry | None:
+        doc = await self.collection.find_one({"orderId": order_id, "kind": kind}, session=session)
+        return entry_of(doc) if doc is not None else None
 
     async def for_request(self, customer_id: str, request_id: str,
-                          session: AsyncClientSession | None = None) -> dict | None:
-        return await self.collection.find_one({"customerId": customer_id, "requestId": request_id}, session=session)
+                          session: AsyncClientSession | None = None) -> LedgerEntry | None:
+        doc = await self.collection.find_one({"customerId": customer_id, "requestId": request_id}, session=session)
+        return entry_of(doc) if doc is not None else None
 
     async def page_for_customer(self, customer_id: str, limit: int, offset: int) -> KeyedPage:
         return (await self.pages_for_customers([customer_id], limit, offset))[customer_id]
 
     async def pages_for_customers(self, customer_ids: list[str], limit: int, offset: int) -> dict[str, KeyedPage]:
-        """A page of entries, newest first, for each customer id, in one query."""
-        return await pages_by_key(self.collection, "customerId", customer_ids,
-                                  [("createdAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
+        """A page of entries (LedgerEntry items), newest first, for each customer id, in one query."""
+        pages = await pages_by_key(self.collection, "customerId", customer_ids,
+                                   [("createdAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
+        return {key: KeyedPage([entry_of(d) for d in found.items], found.total) for key, found in pages.items()}
 
     async def expired_credits(self, now: datetime) -> dict[str, int]:
         """Per customer: all credits whose expiry has passed (debits are then taken from the oldest first)."""

@@ -4,10 +4,11 @@ import copy
 from datetime import datetime, timezone
 
 from services.loyalty.clients.customers import CustomerFound
-from services.loyalty.domain.records import Account, AccountChange
+from services.loyalty.domain.records import Account, AccountChange, LedgerEntry
 from services.loyalty.handlers.deps import Deps
 from services.loyalty.settings import LoyaltySettings
 from services.loyalty.store.accounts import account_of, change_update
+from services.loyalty.store.ledger import entry_doc, entry_of
 from shared.errors import Unavailable
 from tests.unit.fakes.runtime import (
     FakeDocuments,
@@ -90,8 +91,8 @@ class FakeAccountStore(FakeDocuments):
 
 
 class FakeLedgerStore(FakeDocuments):
-    """Immutable entries with the real unique indexes: (orderId, kind, returnId) for order entries and
-    (customerId, requestId) for requests."""
+    """Immutable entries, kept as the real store writes them (entry_doc), with the real unique indexes:
+    (orderId, kind, returnId) for order entries and (customerId, requestId) for requests."""
 
     def _clash(self, entry: dict) -> str | None:
         for other in self.docs.values():
@@ -106,35 +107,36 @@ class FakeLedgerStore(FakeDocuments):
                 return f"customerId {entry['customerId']} requestId {entry['requestId']}"
         return None
 
-    async def insert(self, entry: dict, session: FakeSession) -> None:
+    async def insert(self, entry: LedgerEntry, session: FakeSession) -> None:
         check_session(session, required=True)
-        if clash := self._clash(entry):
+        doc = entry_doc(entry)
+        if clash := self._clash(doc):
             raise duplicate_key(clash)
-        self.docs[entry["_id"]] = copy.deepcopy(entry)
+        self.docs[doc["_id"]] = copy.deepcopy(doc)
 
-    async def insert_many(self, entries: list[dict], session: FakeSession) -> None:
+    async def insert_many(self, entries: list[LedgerEntry], session: FakeSession) -> None:
         check_session(session, required=True)
-        for entry in entries:
-            if clash := self._clash(entry):
+        for doc in map(entry_doc, entries):
+            if clash := self._clash(doc):
                 raise bulk_duplicate(clash)
-            self.docs[entry["_id"]] = copy.deepcopy(entry)
+            self.docs[doc["_id"]] = copy.deepcopy(doc)
 
     async def orders_with(self, order_ids: list[str], kind: str, session: FakeSession) -> set[str]:
         check_session(session)
         return {e["orderId"] for e in self.docs.values() if e.get("orderId") in order_ids and e["kind"] == kind}
 
-    async def for_order(self, order_id: str, kind: str, session: FakeSession) -> dict | None:
+    async def for_order(self, order_id: str, kind: str, session: FakeSession) -> LedgerEntry | None:
         check_session(session)
-        return next((copy.deepcopy(e) for e in self.docs.values()
+        return next((entry_of(copy.deepcopy(e)) for e in self.docs.values()
                      if e.get("orderId") == order_id and e["kind"] == kind), None)
 
-    async def for_request(self, customer_id: str, request_id: str, session: Session = None) -> dict | None:
+    async def for_request(self, customer_id: str, request_id: str, session: Session = None) -> LedgerEntry | None:
         check_session(session)
-        return next((copy.deepcopy(e) for e in self.docs.values()
+        return next((entry_of(copy.deepcopy(e)) for e in self.docs.values()
                      if e["customerId"] == customer_id and e.get("requestId") == request_id), None)
 
     def entries_of(self, customer_id: str, kind: str | None = None) -> list[dict]:
-        """For assertions: a customer's entries in the order they were written."""
+        """For assertions: a customer's entries, as stored, in the order they were written."""
         return [e for e in self.all() if e["customerId"] == customer_id and kind in (None, e["kind"])]
 
 

@@ -34,15 +34,15 @@ def debit(points: int, reason: str = "fraud correction", request_id: str | None 
 async def test_a_credit_writes_one_entry_moves_the_account_and_announces_it(deps):
     entry, account = await add_points(deps, "ada", credit(120))
 
-    assert (entry["kind"], entry["points"], entry["balanceAfter"], entry["reason"]) == ("adjust", 120, 120, "goodwill")
-    assert entry["expiresAt"] - entry["createdAt"] == timedelta(days=deps.settings.points_expiry_days)
+    assert (entry.kind, entry.points, entry.balance_after, entry.reason) == ("adjust", 120, 120, "goodwill")
+    assert entry.expires_at - entry.created_at == timedelta(days=deps.settings.points_expiry_days)
     stored = await deps.accounts.get("ada")
     assert stored == account
     assert (stored.balance, stored.lifetime_points, stored.qualifying_points, stored.credited,
             stored.debited, stored.tier, stored.version) == (120, 120, 120, 120, 0, "bronze", 1)
     [changed] = deps.runtime.outbox.events
     assert isinstance(changed, contracts.LoyaltyPointsChanged)
-    assert (changed.delta, changed.balance, changed.entry_id, changed.account_version) == (120, 120, entry["_id"], 1)
+    assert (changed.delta, changed.balance, changed.entry_id, changed.account_version) == (120, 120, entry.id, 1)
 
 
 async def test_reaching_a_tier_threshold_announces_the_tier_change_once(deps):
@@ -60,7 +60,7 @@ async def test_the_same_request_id_credits_once(deps):
     first, _ = await add_points(deps, "ada", credit(50, request_id="r-1"))
     again, account = await add_points(deps, "ada", credit(50, request_id="r-1"))
 
-    assert again["_id"] == first["_id"]
+    assert again.id == first.id
     assert account.balance == 50
     assert len(deps.ledger.entries_of("ada")) == 1
     assert len(deps.runtime.outbox.events) == 1
@@ -119,7 +119,7 @@ async def test_deducting_the_whole_balance_leaves_zero_and_keeps_tier_and_lifeti
 
     entry, account = await deduct(deps, "ada", debit(600))
 
-    assert (entry["kind"], entry["points"], entry["balanceAfter"]) == ("deduct", -600, 0)
+    assert (entry.kind, entry.points, entry.balance_after) == ("deduct", -600, 0)
     assert (account.balance, account.debited, account.credited) == (0, 600, 600)
     # A deduction is not a refund: what was earned and the tier it reached stay.
     assert (account.lifetime_points, account.qualifying_points, account.tier) == (600, 600, "silver")
@@ -149,5 +149,5 @@ async def test_a_deduction_sent_twice_with_its_request_id_deducts_once(deps):
     first, _ = await deduct(deps, "ada", debit(30, request_id="d-1"))
     again, account = await deduct(deps, "ada", debit(30, request_id="d-1"))
 
-    assert again["_id"] == first["_id"]
+    assert again.id == first.id
     assert account.balance == 70

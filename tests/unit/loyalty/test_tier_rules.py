@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from services.loyalty.domain.documents import DEFAULT_TIERS, default_program
-from services.loyalty.domain.records import Account
+from services.loyalty.domain.records import Account, LedgerEntry
 from services.loyalty.domain.tiers import next_tier, period_key, period_of, points_for_order, tier_for, tier_named
 from services.loyalty.handlers.clawbacks import returned_share
 from services.loyalty.handlers.posting import Posting, account_change, effective_standing, posted_events
@@ -112,7 +112,9 @@ def test_a_void_undoes_its_redemptions_debit_instead_of_crediting():
 
 
 def test_a_posting_announces_a_tier_change_only_when_the_tier_moves():
-    entry = {"_id": "entry-1", "points": 600, "reason": "goodwill"}
+    entry = LedgerEntry(id="entry-1", customer_id="ada", program_id="default", period="2026-Q2", kind="adjust",
+                        points=600, balance_after=600, reason="goodwill", source_type="request", source_id="r",
+                        created_at=NOW)
     after = Account("ada", balance=600, lifetime_points=600, tier="silver", version=3)
 
     moved = posted_events(Account("ada", tier="bronze"), after, entry)

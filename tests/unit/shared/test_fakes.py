@@ -1,12 +1,13 @@
 """The fakes keep the contracts the handlers rely on: a rolled-back transaction leaves nothing, unique keys raise the
 driver's errors, conditional updates match nothing rather than create, and writes need their live session."""
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.customers.store.orders import OrderAlreadyRecorded
-from services.loyalty.domain.records import AccountChange, Standing
+from services.loyalty.domain.records import AccountChange, LedgerEntry, Standing
 from shared.events import contracts
 from tests.unit.fakes.customers import FakeOrderStore
 from tests.unit.fakes.loyalty import FakeAccountStore, FakeLedgerStore
@@ -54,15 +55,17 @@ async def _return(session):
 async def test_unique_keys_raise_what_the_real_stores_raise():
     session = FakeSession()
     ledger, orders = FakeLedgerStore(), FakeOrderStore()
-    earn = {"_id": "e-1", "customerId": "ada", "orderId": "o-1", "kind": "earn"}
+    earn = LedgerEntry(id="e-1", customer_id="ada", program_id="default", period="2026-Q4", kind="earn", points=10,
+                       balance_after=10, reason="Order o-1", source_type="event", source_id="ev-1",
+                       created_at=datetime(2026, 11, 29, tzinfo=timezone.utc), order_id="o-1")
     await ledger.insert(earn, session)
-    await ledger.insert({**earn, "_id": "c-1", "kind": "clawback", "returnId": "r-1"}, session)
-    await ledger.insert({**earn, "_id": "c-2", "kind": "clawback", "returnId": "r-2"}, session)
+    await ledger.insert(replace(earn, id="c-1", kind="clawback", return_id="r-1"), session)
+    await ledger.insert(replace(earn, id="c-2", kind="clawback", return_id="r-2"), session)
 
     with pytest.raises(DuplicateKeyError):
-        await ledger.insert({**earn, "_id": "e-2"}, session)
+        await ledger.insert(replace(earn, id="e-2"), session)
     with pytest.raises(BulkWriteError):
-        await ledger.insert_many([{**earn, "_id": "c-3", "kind": "clawback", "returnId": "r-1"}], session)
+        await ledger.insert_many([replace(earn, id="c-3", kind="clawback", return_id="r-1")], session)
     await orders.insert({"_id": "o-1", "status": "paid"}, session)
     with pytest.raises(OrderAlreadyRecorded):
         await orders.insert({"_id": "o-1", "status": "pending"}, session)
