@@ -3,6 +3,7 @@ for a batch of sends in one transaction (SecantusDB manages ~100 transactions/s)
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from services.campaigns.domain.records import Settlement
 from services.campaigns.handlers.deps import Deps, utcnow
 from services.campaigns.store.counters import shard_for
 
@@ -24,8 +25,8 @@ async def settle_outcomes(deps: Deps, outcomes: list[Outcome]) -> list[None]:
     touched: set[str] = set()
 
     async def work(session) -> None:
-        settled = await deps.messages.settle([(o.message["_id"], o.token, {
-            "status": o.status, "finishedAt": now, **o.fields}) for o in outcomes], session)
+        settled = await deps.messages.settle([Settlement(o.message["_id"], o.token, o.status, now, o.fields)
+                                              for o in outcomes], session)
         # Counted and announced only what this claim still held (not meanwhile declared unknown as stale).
         mine = [o for o in outcomes if o.message["_id"] in settled]
         deltas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

@@ -47,9 +47,8 @@ async def settle_interrupted(deps: Deps) -> None:
     touched = set()
     for message in stale:
         async def work(session: AsyncClientSession, message=message) -> bool:
-            fields = {"status": "unknown", "reason": "interrupted while sending", "finishedAt": now}
-            if await deps.messages.update_status(message["_id"], ["sending"], fields, session,
-                                                 also={"sendingAt": message["sendingAt"]}):
+            if await deps.messages.mark_unknown(message["_id"], message["sendingAt"], "interrupted while sending", now,
+                                                session):
                 await deps.campaigns.add_counts(message["campaignId"], {"unknown": 1, "done": 1}, session,
                                                 shard=any_shard())
                 return True

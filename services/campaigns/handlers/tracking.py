@@ -9,7 +9,6 @@ from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.events import contracts
 
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
-REACHED = ["sent", "delivered"]
 
 
 async def _message(deps: Deps, message_id: str) -> dict:
@@ -29,7 +28,7 @@ async def record_open(deps: Deps, token: str) -> None:
 
 
 async def _first_open(deps: Deps, message: dict, session: AsyncClientSession) -> None:
-    if await deps.messages.set_once(message["_id"], "openedAt", utcnow(), {}, session):
+    if await deps.messages.mark_opened(message["_id"], utcnow(), session):
         await deps.campaigns.add_counts(message["campaignId"], {"opened": 1}, session, shard=any_shard())
         await deps.runtime.outbox.add(session, message_event(contracts.CampaignMessageOpened, message))
 
@@ -46,7 +45,7 @@ async def record_click(deps: Deps, token: str) -> str:
 
     async def work(session: AsyncClientSession) -> None:
         await _first_open(deps, message, session)  # a click proves the mail was opened, images or not
-        if await deps.messages.set_once(message["_id"], "clickedAt", utcnow(), {}, session):
+        if await deps.messages.mark_clicked(message["_id"], utcnow(), session):
             await deps.campaigns.add_counts(message["campaignId"], {"clicked": 1}, session, shard=any_shard())
             await deps.runtime.outbox.add(session, message_event(contracts.CampaignMessageClicked, message,
                                                                  url=url))
@@ -68,7 +67,7 @@ async def unsubscribe(deps: Deps, customer_id: str, channel: str, *, message: di
     async def work(session: AsyncClientSession) -> None:
         await deps.recipients.set_unsubscribed(customer_id, channel, True, session)
         if message is not None:
-            if not await deps.messages.set_once(message["_id"], "unsubscribedAt", utcnow(), {}, session):
+            if not await deps.messages.mark_unsubscribed(message["_id"], utcnow(), session):
                 return  # the same link used twice: one unsubscribe
             await deps.campaigns.add_counts(message["campaignId"], {"unsubscribed": 1}, session, shard=any_shard())
         await deps.runtime.outbox.add(session, contracts.CustomerUnsubscribed(
@@ -101,8 +100,8 @@ async def delivery_report(deps: Deps, message_id: str, status: str, *, channel: 
         raise Conflict("the message is not recorded as sent yet; retry later", field="reference")
 
     async def work(session: AsyncClientSession) -> None:
-        if await deps.messages.update_status(message_id, REACHED if target == "bounced" else ["sent"],
-                                             {"status": target, f"{target}At": utcnow()}, session):
+        mark = deps.messages.mark_bounced if target == "bounced" else deps.messages.mark_delivered
+        if await mark(message_id, utcnow(), session):
             await deps.campaigns.add_counts(message["campaignId"], {counter: 1}, session, shard=any_shard())
             await deps.runtime.outbox.add(session, message_event(event, message, reason=target))
 

@@ -8,6 +8,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
 
+from services.campaigns.domain.records import Settlement
 from services.campaigns.store.slices import SLICE, find_by_ids, slices
 from shared.keyed_pages import KeyedPage, pages_by_key
 
@@ -49,13 +50,13 @@ class MessageStore:
         return [d["_id"] for d in await find_by_ids(self.collection, ids, {"claim": token, "status": "sending"},
                                                     projection={"_id": 1})]
 
-    async def settle(self, outcomes: list[tuple[str, str, dict]], session: AsyncClientSession) -> set[str]:
-        """Moves claimed messages (id, claim token, fields with a finishedAt) from sending to their outcome, in
-        the caller's transaction; returns the ids it moved (one no longer sending under its claim is left alone,
-        e.g. declared unknown as stale meanwhile)."""
+    async def settle(self, settlements: list[Settlement], session: AsyncClientSession) -> set[str]:
+        """Moves claimed messages from sending to their outcome, in the caller's transaction; returns the ids it
+        moved (one no longer sending under its claim is left alone, e.g. declared unknown as stale meanwhile)."""
         groups: dict[tuple, list[tuple[str, dict]]] = defaultdict(list)
-        for mid, token, fields in outcomes:
-            groups[(token, tuple(sorted(fields)))].append((mid, fields))
+        for settlement in settlements:
+            fields = {"status": settlement.status, "finishedAt": settlement.finished_at, **settlement.fields}
+            groups[(settlement.claim, tuple(sorted(fields)))].append((settlement.message_id, fields))
         moved: set[str] = set()
         for (token, names), group in groups.items():
             for start in range(0, len(group), SLICE):
@@ -85,15 +86,39 @@ class MessageStore:
     async def get(self, message_id: str, session: AsyncClientSession | None = None) -> dict | None:
         return await self.collection.find_one({"_id": message_id}, session=session)
 
-    async def set_once(self, message_id: str, field: str, value: datetime, extra: dict,
-                       session: AsyncClientSession) -> bool:
-        """Sets a first-time marker (openedAt, clickedAt, ...): true only for the first caller."""
+    async def mark_opened(self, message_id: str, at: datetime, session: AsyncClientSession) -> bool:
+        """Records the first open: true only for the first caller."""
+        return await self._set_once(message_id, "openedAt", at, session)
+
+    async def mark_clicked(self, message_id: str, at: datetime, session: AsyncClientSession) -> bool:
+        """Records the first click: true only for the first caller."""
+        return await self._set_once(message_id, "clickedAt", at, session)
+
+    async def mark_unsubscribed(self, message_id: str, at: datetime, session: AsyncClientSession) -> bool:
+        """Records the unsubscribe through this message: true only for the first caller."""
+        return await self._set_once(message_id, "unsubscribedAt", at, session)
+
+    async def mark_delivered(self, message_id: str, at: datetime, session: AsyncClientSession) -> bool:
+        """sent -> delivered on the provider's receipt; false when the message is not (or no longer) sent."""
+        return await self._move(message_id, ["sent"], {"status": "delivered", "deliveredAt": at}, session)
+
+    async def mark_bounced(self, message_id: str, at: datetime, session: AsyncClientSession) -> bool:
+        """sent or delivered -> bounced on the provider's receipt; false when it was neither."""
+        return await self._move(message_id, ["sent", "delivered"], {"status": "bounced", "bouncedAt": at}, session)
+
+    async def mark_unknown(self, message_id: str, sending_at: datetime, reason: str, at: datetime,
+                           session: AsyncClientSession) -> bool:
+        """sending -> unknown for a send interrupted since sending_at (not one claimed again meanwhile)."""
+        return await self._move(message_id, ["sending"], {"status": "unknown", "reason": reason, "finishedAt": at},
+                                session, also={"sendingAt": sending_at})
+
+    async def _set_once(self, message_id: str, field: str, value: datetime, session: AsyncClientSession) -> bool:
         result = await self.collection.update_one({"_id": message_id, field: None},
-                                                  {"$set": {field: value, **extra}}, session=session)
+                                                  {"$set": {field: value}}, session=session)
         return result.modified_count == 1
 
-    async def update_status(self, message_id: str, allowed: list[str], fields: dict,
-                            session: AsyncClientSession, also: dict | None = None) -> bool:
+    async def _move(self, message_id: str, allowed: list[str], fields: dict,
+                    session: AsyncClientSession, also: dict | None = None) -> bool:
         result = await self.collection.update_one({"_id": message_id, "status": {"$in": allowed}, **(also or {})},
                                                   {"$set": fields}, session=session)
         return result.modified_count == 1

@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime
 
 from services.campaigns.domain.messages import COUNTERS
+from services.campaigns.domain.records import Settlement
 from services.campaigns.handlers.deps import Deps
 from services.campaigns.settings import CampaignsSettings
 from shared.errors import ValidationFailed
@@ -120,15 +121,16 @@ class FakeMessageStore(FakeDocuments):
         self.docs[doc["_id"]] = doc
         return copy.deepcopy(doc)
 
-    async def settle(self, outcomes: list[tuple[str, str, dict]], session: FakeSession) -> set[str]:
-        """Moves messages still sending under this claim token to their outcome; returns the ids it moved."""
+    async def settle(self, settlements: list[Settlement], session: FakeSession) -> set[str]:
+        """Moves messages still sending under their claim token to their outcome; returns the ids it moved."""
         check_session(session, required=True)
         moved = set()
-        for message_id, token, fields in outcomes:
-            doc = self.docs.get(message_id)
-            if doc is not None and doc["status"] == "sending" and doc.get("claim") == token:
-                doc.update(copy.deepcopy(fields))
-                moved.add(message_id)
+        for settlement in settlements:
+            doc = self.docs.get(settlement.message_id)
+            if doc is not None and doc["status"] == "sending" and doc.get("claim") == settlement.claim:
+                doc.update(status=settlement.status, finishedAt=settlement.finished_at,
+                           **copy.deepcopy(settlement.fields))
+                moved.add(settlement.message_id)
         return moved
 
 
