@@ -19,7 +19,7 @@ async def test_a_hundred_credits_each_right_after_its_create_customer(graphql, c
 
     members = loyalty_app.state.deps.members
     learnt = [await members.get(customer_id) for customer_id in ids]
-    assert {(m["learntFrom"], m["status"]) for m in learnt} == {("lookup", "active")}
+    assert {(m.learnt_from, m.status) for m in learnt} == {("lookup", "active")}
     # One lookup per customer: the answer is kept (the credit's account read found it known).
     assert sorted(loyalty_to_customers.paths) == sorted(f"/customers/{customer_id}" for customer_id in ids)
     assert await loyalty_app.state.runtime.inbox.collection.count_documents({}) == 0

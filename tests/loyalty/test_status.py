@@ -23,7 +23,7 @@ async def test_a_suspended_customers_paid_order_earns_nothing_ever(loyalty_api, 
     assert (await loyalty_api.get(f"/customers/{customer_id}/loyalty")).json()["points"] == 0
     assert await ledger_sum(loyalty_app, customer_id) == 0
     seen = await loyalty_app.state.deps.paid_orders.get(order.order_id, None)
-    assert seen["outcome"] == "suspended" and seen["points"] == 0
+    assert seen.outcome == "suspended" and seen.points == 0
 
     await deliver(loyalty_app, order_paid(customer_id, 120_00))  # active again: new orders earn
     assert (await loyalty_api.get(f"/customers/{customer_id}/loyalty")).json()["points"] == 120

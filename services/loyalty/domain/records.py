@@ -92,3 +92,48 @@ class LedgerEntry:
     reward_id: str | None = None
     redemption_id: str | None = None
     request_id: str | None = None
+
+
+SUSPENDED = "suspended"
+
+
+@dataclass(frozen=True)
+class Member:
+    """A customer loyalty knows, with their status as of status_at (None: not heard yet); a tombstone is deleted."""
+
+    customer_id: str
+    status: str | None = None
+    status_at: datetime | None = None
+    deleted: bool = False
+    deleted_at: datetime | None = None
+    since: datetime | None = None
+    learnt_from: str | None = None  # event | order | lookup
+
+    @property
+    def suspended(self) -> bool:
+        return self.status == SUSPENDED
+
+
+@dataclass(frozen=True)
+class PaidOrder:
+    """An order loyalty handled a payment (or a refund) of: what it earned (points) on what amount (base_minor),
+    and what returns and a refund took back.
+
+    outcome: earned | suspended (the customer was suspended when it was paid) | no-program (none active at placedAt)
+             | nothing (it came to zero points) | refunded-unpaid (the refund came first: it must never earn)"""
+
+    order_id: str
+    customer_id: str
+    outcome: str
+    points: int
+    base_minor: int
+    program_id: str | None
+    period: str | None
+    earn_entry_id: str | None
+    created_at: datetime
+    returned_minor: int = 0
+    taken_back: int = 0
+    returns: tuple[str, ...] = ()
+    refunded: bool = False
+    placed_at: datetime | None = None
+    paid_at: datetime | None = None

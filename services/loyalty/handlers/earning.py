@@ -8,11 +8,10 @@ from datetime import datetime, timezone
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from services.loyalty.domain.records import Account, AccountChange, LedgerEntry
+from services.loyalty.domain.records import Account, AccountChange, LedgerEntry, PaidOrder
 from services.loyalty.domain.tiers import points_for_order
 from services.loyalty.handlers.deps import Deps, utcnow
 from services.loyalty.handlers.posting import Posting, account_change, effective_standing, ledger_entry, posted_events
-from services.loyalty.store.members import is_suspended
 from shared.events import contracts
 from shared.events.envelope import Envelope, Event
 
@@ -64,13 +63,13 @@ def active_at(programs: list[dict], at: datetime) -> dict | None:
 
 
 def paid_order(event: contracts.OrderPaid, outcome: str, now: datetime, program: dict | None = None,
-               entry: LedgerEntry | None = None) -> dict:
+               entry: LedgerEntry | None = None) -> PaidOrder:
     """What loyalty keeps of a paid order: what it earned (E) on what amount (B), for returns and refunds."""
-    return {"_id": event.order_id, "customerId": event.customer_id, "outcome": outcome,
-            "points": entry.points if entry else 0, "baseMinor": event.total_minor,
-            "programId": program["_id"] if program else None, "period": entry.period if entry else None,
-            "earnEntryId": entry.id if entry else None, "placedAt": event.placed_at, "paidAt": event.paid_at,
-            "returnedMinor": 0, "takenBack": 0, "returns": [], "refunded": False, "createdAt": now}
+    return PaidOrder(order_id=event.order_id, customer_id=event.customer_id, outcome=outcome,
+                     points=entry.points if entry else 0, base_minor=event.total_minor,
+                     program_id=program["_id"] if program else None, period=entry.period if entry else None,
+                     earn_entry_id=entry.id if entry else None, placed_at=event.placed_at, paid_at=event.paid_at,
+                     created_at=now)
 
 
 async def on_orders_paid(deps: Deps, paid: list[Paid], session: AsyncClientSession) -> None:
@@ -87,11 +86,11 @@ async def on_orders_paid(deps: Deps, paid: list[Paid], session: AsyncClientSessi
     records = []
     for (event, envelope), at in zip(paid, moments):
         member = members[event.customer_id]
-        if member.get("deleted", False) or event.order_id in seen:
+        if member.deleted or event.order_id in seen:
             continue
         seen.add(event.order_id)  # the same order in two envelopes of one batch earns once too
         program = active_at(programs, at)
-        if is_suspended(member):
+        if member.suspended:
             records.append(paid_order(event, "suspended", now, program))
             continue
         if program is None:

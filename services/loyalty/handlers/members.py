@@ -2,8 +2,8 @@
 customers service when loyalty is asked about an id it has not heard of yet. Loyalty never reads their database."""
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from services.loyalty.domain.records import Member
 from services.loyalty.handlers.deps import Deps, utcnow
-from services.loyalty.store.members import is_suspended
 from shared.errors import Conflict, NotFound
 from shared.events import contracts
 from shared.events.envelope import Envelope
@@ -15,7 +15,7 @@ class CustomerSuspended(Conflict):
     code = "CUSTOMER_SUSPENDED"
 
 
-async def known_member(deps: Deps, customer_id: str, session: Session = None) -> dict:
+async def known_member(deps: Deps, customer_id: str, session: Session = None) -> Member:
     """The member as loyalty knows them. An id never heard of is asked of the customers service and the answer
     kept, so a customer created a moment ago is no 404 while their customer.created is on the way. Unknown
     there or deleted: 404; the customers service unreachable: 503 (Unavailable)."""
@@ -24,7 +24,7 @@ async def known_member(deps: Deps, customer_id: str, session: Session = None) ->
         found = await deps.customers.find(customer_id)
         if found is not None:
             member = await deps.members.remember(found.customer_id, found.status, utcnow(), "lookup", session)
-    if member is None or member.get("deleted", False):
+    if member is None or member.deleted:
         raise NotFound(f"customer {customer_id} not found", field="customerId")
     return member
 
@@ -35,7 +35,7 @@ async def require_member(deps: Deps, customer_id: str) -> None:
 
 async def ensure_can_transact(deps: Deps, customer_id: str, session: Session = None) -> None:
     """May the customer be credited or redeem: known and not deleted (else 404), not suspended (else 409)."""
-    if is_suspended(await known_member(deps, customer_id, session)):
+    if (await known_member(deps, customer_id, session)).suspended:
         raise CustomerSuspended(f"customer {customer_id} is suspended", field="customerId")
 
 

@@ -4,8 +4,26 @@ also for orders that earned nothing (a suspended customer's), so that such an or
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-# outcome: earned | suspended (the customer was suspended when it was paid) | no-program (none active at placedAt)
-#          | nothing (it came to zero points) | refunded-unpaid (the refund came first: it must never earn)
+from services.loyalty.domain.records import PaidOrder
+
+
+def paid_order_doc(order: PaidOrder) -> dict:
+    doc = {"_id": order.order_id, "customerId": order.customer_id, "outcome": order.outcome, "points": order.points,
+           "baseMinor": order.base_minor, "programId": order.program_id, "period": order.period,
+           "earnEntryId": order.earn_entry_id}
+    if order.placed_at is not None or order.paid_at is not None:
+        doc |= {"placedAt": order.placed_at, "paidAt": order.paid_at}
+    return doc | {"returnedMinor": order.returned_minor, "takenBack": order.taken_back, "returns": list(order.returns),
+                  "refunded": order.refunded, "createdAt": order.created_at}
+
+
+def paid_order_of(doc: dict) -> PaidOrder:
+    return PaidOrder(order_id=doc["_id"], customer_id=doc["customerId"], outcome=doc["outcome"], points=doc["points"],
+                     base_minor=doc["baseMinor"], program_id=doc.get("programId"), period=doc.get("period"),
+                     earn_entry_id=doc.get("earnEntryId"), created_at=doc.get("createdAt"),
+                     returned_minor=doc.get("returnedMinor", 0), taken_back=doc.get("takenBack", 0),
+                     returns=tuple(doc.get("returns", ())), refunded=doc.get("refunded", False),
+                     placed_at=doc.get("placedAt"), paid_at=doc.get("paidAt"))
 
 
 class PaidOrderStore:
@@ -20,12 +38,15 @@ class PaidOrderStore:
                                           session=session).to_list()
         return {d["_id"] for d in docs}
 
-    async def get(self, order_id: str, session: AsyncClientSession) -> dict | None:
-        return await self.collection.find_one({"_id": order_id}, session=session)
+    async def get(self, order_id: str, session: AsyncClientSession) -> PaidOrder | None:
+        doc = await self.collection.find_one({"_id": order_id}, session=session)
+        return paid_order_of(doc) if doc is not None else None
 
-    async def insert_many(self, docs: list[dict], session: AsyncClientSession) -> None:
-        if docs:
-            await self.collection.insert_many(docs, session=session)
+    async def insert_many(self, orders: list[PaidOrder], session: AsyncClientSession) -> None:
+        if orders:
+            await self.collection.insert_many([paid_order_doc(o) for o in orders], session=session)
 
-    async def save(self, doc: dict, session: AsyncClientSession) -> None:
+    async def save(self, order: PaidOrder, session: AsyncClientSession) -> None:
+        """The whole record, as it stands now (created if loyalty had not kept it yet)."""
+        doc = paid_order_doc(order)
         await self.collection.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=session)

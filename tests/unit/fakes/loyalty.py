@@ -4,11 +4,13 @@ import copy
 from datetime import datetime, timezone
 
 from services.loyalty.clients.customers import CustomerFound
-from services.loyalty.domain.records import Account, AccountChange, LedgerEntry
+from services.loyalty.domain.records import Account, AccountChange, LedgerEntry, Member, PaidOrder
 from services.loyalty.handlers.deps import Deps
 from services.loyalty.settings import LoyaltySettings
 from services.loyalty.store.accounts import account_of, change_update
 from services.loyalty.store.ledger import entry_doc, entry_of
+from services.loyalty.store.members import member_of
+from services.loyalty.store.orders import paid_order_doc, paid_order_of
 from shared.errors import Unavailable
 from tests.unit.fakes.runtime import (
     FakeDocuments,
@@ -141,29 +143,33 @@ class FakeLedgerStore(FakeDocuments):
 
 
 class FakeMemberStore(FakeDocuments):
-    async def get(self, customer_id: str, session: Session = None) -> dict | None:
+    def _member(self, customer_id: str) -> Member | None:
+        doc = self.read(customer_id)
+        return member_of(doc) if doc is not None else None
+
+    async def get(self, customer_id: str, session: Session = None) -> Member | None:
         check_session(session)
-        return self.read(customer_id)
+        return self._member(customer_id)
 
     async def remember(self, customer_id: str, status: str, at: datetime, learnt_from: str,
-                       session: Session = None) -> dict:
+                       session: Session = None) -> Member:
         """The status as of `at`; an older one arriving late changes nothing; a tombstone stays deleted."""
         check_session(session)
         at = _aware(at)
         known = self.docs.get(customer_id)
         if known is not None and known.get("statusAt") is not None and known["statusAt"] >= at:
-            return self.read(customer_id)
+            return self._member(customer_id)
         if known is None:
             known = self.docs[customer_id] = {"_id": customer_id, "deleted": False, "since": at,
                                               "learntFrom": learnt_from}
         known.update(status=status, statusAt=at)
-        return self.read(customer_id)
+        return self._member(customer_id)
 
-    async def known_many(self, customer_ids: list[str], at: datetime, session: FakeSession) -> dict[str, dict]:
+    async def known_many(self, customer_ids: list[str], at: datetime, session: FakeSession) -> dict[str, Member]:
         check_session(session, required=True)
         for c in customer_ids:
             self.docs.setdefault(c, {"_id": c, "deleted": False, "since": at, "status": None, "learntFrom": "order"})
-        return {c: self.read(c) for c in customer_ids}
+        return {c: self._member(c) for c in customer_ids}
 
     async def mark_deleted(self, customer_id: str, at: datetime, session: FakeSession) -> None:
         check_session(session, required=True)
@@ -172,23 +178,27 @@ class FakeMemberStore(FakeDocuments):
 
 
 class FakePaidOrderStore(FakeDocuments):
+    """Documents as the real store writes them (paid_order_doc), handed out as PaidOrder records."""
+
     async def seen(self, order_ids: list[str], session: FakeSession) -> set[str]:
         check_session(session)
         return {o for o in order_ids if o in self.docs}
 
-    async def get(self, order_id: str, session: FakeSession) -> dict | None:
+    async def get(self, order_id: str, session: FakeSession) -> PaidOrder | None:
         check_session(session)
-        return self.read(order_id)
+        doc = self.read(order_id)
+        return paid_order_of(doc) if doc is not None else None
 
-    async def insert_many(self, docs: list[dict], session: FakeSession) -> None:
+    async def insert_many(self, orders: list[PaidOrder], session: FakeSession) -> None:
         check_session(session, required=True)
-        for doc in docs:
+        for doc in map(paid_order_doc, orders):
             if doc["_id"] in self.docs:
                 raise bulk_duplicate(f"_id {doc['_id']}")
             self.docs[doc["_id"]] = copy.deepcopy(doc)
 
-    async def save(self, doc: dict, session: FakeSession) -> None:
+    async def save(self, order: PaidOrder, session: FakeSession) -> None:
         check_session(session, required=True)
+        doc = paid_order_doc(order)
         self.docs[doc["_id"]] = copy.deepcopy(doc)
 
 

@@ -82,7 +82,7 @@ async def test_an_unheard_of_customer_is_asked_once_and_remembered(deps):
 
     assert deps.customers.asked == ["new"]
     member = await deps.members.get("new")
-    assert (member["status"], member["learntFrom"], member["deleted"]) == ("active", "lookup", False)
+    assert (member.status, member.learnt_from, member.deleted) == ("active", "lookup", False)
     assert (await deps.accounts.get("new")).balance == 10
 
 

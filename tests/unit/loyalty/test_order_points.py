@@ -67,7 +67,7 @@ async def test_a_paid_order_earns_whole_points_rounded_down_once(deps):
     assert (earned["kind"], earned["points"], earned["orderId"], earned["baseMinor"]) == ("earn", 123, "o-1", 12345)
     assert await balance(deps) == 123
     state = await deps.paid_orders.get("o-1", None)
-    assert (state["outcome"], state["points"], state["baseMinor"], state["earnEntryId"]) == \
+    assert (state.outcome, state.points, state.base_minor, state.earn_entry_id) == \
         ("earned", 123, 12345, earned["_id"])
     assert deps.runtime.outbox.types() == ["loyalty.points.changed"]
 
@@ -94,7 +94,7 @@ async def test_a_suspended_customer_earns_nothing_and_a_later_refund_takes_nothi
 
     assert deps.ledger.entries_of("sus") == []
     assert await deps.accounts.get("sus") is None
-    assert (await deps.paid_orders.get("o-1", None))["outcome"] == "suspended"
+    assert (await deps.paid_orders.get("o-1", None)).outcome == "suspended"
     assert deps.runtime.outbox.events == []
 
 
@@ -111,8 +111,8 @@ async def test_returns_take_back_floor_of_e_r_over_b_in_all_and_the_refund_the_r
     account = await deps.accounts.get("ada")
     assert (account.balance, account.lifetime_points, account.qualifying_points) == (0, 0, 0)
     state = await deps.paid_orders.get("o-1", None)
-    assert (state["takenBack"], state["returnedMinor"], state["returns"], state["refunded"]) == \
-        (123, 9000, ["r-1", "r-2"], True)
+    assert (state.taken_back, state.returned_minor, state.returns, state.refunded) == \
+        (123, 9000, ("r-1", "r-2"), True)
 
 
 async def test_a_clawback_the_balance_cannot_cover_is_a_shortfall_not_a_negative_balance(deps):
@@ -133,7 +133,7 @@ async def test_a_refund_before_the_payment_keeps_the_order_from_ever_earning(dep
     await handle(deps, on_order_paid, paid("o-1"))
 
     assert deps.ledger.entries_of("ada") == []
-    assert (await deps.paid_orders.get("o-1", None))["outcome"] == "refunded-unpaid"
+    assert (await deps.paid_orders.get("o-1", None)).outcome == "refunded-unpaid"
 
 
 async def test_a_failing_handler_leaves_no_partial_writes(deps):
