@@ -62,11 +62,7 @@ async def update_campaign(deps: Deps, campaign_id: str, body: CampaignUpdate) ->
     merged = {k: v for k, v in merged.items()
               if (v is not None or k in ("scheduledDate", "sentDate")) and k != "counts"}
     await _checked(deps, merged, segment_changed=merged.get("targetSegment") != current.get("targetSegment"))
-    update = {"$set": {k: v for k, v in merged.items() if k != "_id"},
-              "$unset": {k: "" for k in current if k not in merged and k != "counts"}}
-    if not update["$unset"]:
-        del update["$unset"]
-    updated = await deps.campaigns.update_if(campaign_id, rules.EDITABLE, update)
+    updated = await deps.campaigns.edit(campaign_id, merged, {k for k in current if k not in merged and k != "counts"})
     if updated is None:
         raise Conflict("the campaign changed meanwhile (it may have started sending); reload it", field="status")
     return updated
@@ -88,8 +84,7 @@ async def schedule_campaign(deps: Deps, campaign_id: str, when: datetime) -> dic
     rules.require_status(current, rules.SCHEDULABLE, "scheduled")
     now = utcnow()
     rules.require_future(when, now)
-    updated = await deps.campaigns.update_if(campaign_id, rules.SCHEDULABLE, {
-        "$set": {"status": "scheduled", "scheduledDate": when, "updatedAt": now}})
+    updated = await deps.campaigns.schedule(campaign_id, when, now)
     if updated is None:
         raise Conflict("the campaign started meanwhile; it can no longer be scheduled", field="status")
     return updated
@@ -98,8 +93,7 @@ async def schedule_campaign(deps: Deps, campaign_id: str, when: datetime) -> dic
 async def cancel_campaign(deps: Deps, campaign_id: str) -> dict:
     current = await get_campaign(deps, campaign_id)
     rules.require_status(current, rules.CANCELLABLE, "cancelled")
-    updated = await deps.campaigns.update_if(campaign_id, rules.CANCELLABLE, {
-        "$set": {"status": "cancelled", "updatedAt": utcnow()}})
+    updated = await deps.campaigns.cancel(campaign_id, utcnow())
     if updated is None:
         raise Conflict("the campaign started meanwhile; it can no longer be cancelled", field="status")
     return updated

@@ -24,10 +24,7 @@ async def send_campaign(deps: Deps, campaign_id: str) -> dict:
     if current.get("targetSegment"):
         await deps.segments.check(current["targetSegment"])
     now = utcnow()
-    claimed = await deps.campaigns.update_if(campaign_id, rules.SENDABLE, {
-        "$set": {"status": "sending", "startedAt": now, "updatedAt": now,
-                 "fanout": {"done": False, "owner": fanout_owner(deps), "leaseUntil": lease(deps)}},
-        "$inc": {"starts": 1}})
+    claimed = await deps.campaigns.start_sending(campaign_id, now, fanout_owner(deps), lease(deps))
     if claimed is None:
         raise Conflict("the campaign was started or cancelled meanwhile", field="status")
     start_fan_out(deps, claimed)
@@ -68,7 +65,7 @@ async def fan_out(deps: Deps, campaign: dict) -> None:
         log.warning("fan-out interrupted; it resumes when its lease runs out", exc_info=True,
                     extra={"campaignId": campaign_id})
         return
-    await deps.campaigns.update_if(campaign_id, {"sending"}, {"$set": {"fanout.done": True}})
+    await deps.campaigns.finish_fan_out(campaign_id)
     await deps.campaigns.finish_if_complete(campaign_id, utcnow())
 
 
@@ -83,7 +80,7 @@ async def _record_audience(deps: Deps, campaign: dict) -> bool:
         raise
     except AppError as exc:
         # The audience can't be resolved any more (segment deleted): nothing more can go out.
-        await deps.campaigns.update_if(campaign["_id"], {"sending"}, {"$set": {"error": exc.message}})
+        await deps.campaigns.record_error(campaign["_id"], exc.message)
     return True
 
 

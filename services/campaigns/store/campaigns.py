@@ -5,6 +5,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.campaigns.domain import campaigns as rules
 from services.campaigns.store.counters import CounterStore
 
 
@@ -38,12 +39,41 @@ class CampaignStore:
             .skip(offset).limit(limit).to_list()
         return await self._with_counts(items), await self.collection.count_documents(query)
 
-    async def update_if(self, campaign_id: str, statuses: set[str], update: dict,
-                        session: AsyncClientSession | None = None) -> dict | None:
+    async def edit(self, campaign_id: str, fields: dict, removed: set[str]) -> dict | None:
+        """The campaign's new fields (and those it no longer has), while it is still editable."""
+        update: dict = {"$set": {k: v for k, v in fields.items() if k != "_id"}}
+        if removed:
+            update["$unset"] = {k: "" for k in sorted(removed)}
+        return await self._update_if(campaign_id, rules.EDITABLE, update)
+
+    async def schedule(self, campaign_id: str, when: datetime, at: datetime) -> dict | None:
+        return await self._update_if(campaign_id, rules.SCHEDULABLE, {
+            "$set": {"status": "scheduled", "scheduledDate": when, "updatedAt": at}})
+
+    async def cancel(self, campaign_id: str, at: datetime) -> dict | None:
+        return await self._update_if(campaign_id, rules.CANCELLABLE, {
+            "$set": {"status": "cancelled", "updatedAt": at}})
+
+    async def start_sending(self, campaign_id: str, at: datetime, owner: str, lease_until: datetime) -> dict | None:
+        """draft or scheduled -> sending, its fan-out leased to owner; None when it was started or cancelled."""
+        return await self._update_if(campaign_id, rules.SENDABLE, {
+            "$set": {"status": "sending", "startedAt": at, "updatedAt": at,
+                     "fanout": {"done": False, "owner": owner, "leaseUntil": lease_until}},
+            "$inc": {"starts": 1}})
+
+    async def finish_fan_out(self, campaign_id: str) -> None:
+        """Every recipient recorded and handed over: the campaign can finish once its messages are done."""
+        await self._update_if(campaign_id, {"sending"}, {"$set": {"fanout.done": True}})
+
+    async def record_error(self, campaign_id: str, error: str) -> None:
+        """Why a sending campaign's audience could not be resolved any more."""
+        await self._update_if(campaign_id, {"sending"}, {"$set": {"error": error}})
+
+    async def _update_if(self, campaign_id: str, statuses: set[str], update: dict) -> dict | None:
         """Applies the update only while the campaign is in one of `statuses`: concurrent commands can't both win."""
         doc = await self.collection.find_one_and_update(
             {"_id": campaign_id, "status": {"$in": sorted(statuses)}}, update,
-            return_document=ReturnDocument.AFTER, session=session)
+            return_document=ReturnDocument.AFTER)
         return (await self._with_counts([doc]))[0] if doc else None
 
     async def delete_if(self, campaign_id: str, statuses: set[str]) -> bool:

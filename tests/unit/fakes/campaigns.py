@@ -4,6 +4,7 @@ import copy
 import uuid
 from datetime import datetime
 
+from services.campaigns.domain import campaigns as rules
 from services.campaigns.domain.messages import COUNTERS
 from services.campaigns.domain.records import Settlement
 from services.campaigns.handlers.deps import Deps
@@ -56,9 +57,32 @@ class FakeCampaignStore(FakeDocuments):
     async def get(self, campaign_id: str) -> dict | None:
         return self._with_counts(self.docs.get(campaign_id))
 
-    async def update_if(self, campaign_id: str, statuses: set[str], update: dict,
-                        session: Session = None) -> dict | None:
-        check_session(session)
+    async def edit(self, campaign_id: str, fields: dict, removed: set[str]) -> dict | None:
+        update: dict = {"$set": {k: v for k, v in fields.items() if k != "_id"}}
+        if removed:
+            update["$unset"] = {k: "" for k in removed}
+        return await self._update_if(campaign_id, rules.EDITABLE, update)
+
+    async def schedule(self, campaign_id: str, when: datetime, at: datetime) -> dict | None:
+        return await self._update_if(campaign_id, rules.SCHEDULABLE, {
+            "$set": {"status": "scheduled", "scheduledDate": when, "updatedAt": at}})
+
+    async def cancel(self, campaign_id: str, at: datetime) -> dict | None:
+        return await self._update_if(campaign_id, rules.CANCELLABLE, {"$set": {"status": "cancelled", "updatedAt": at}})
+
+    async def start_sending(self, campaign_id: str, at: datetime, owner: str, lease_until: datetime) -> dict | None:
+        return await self._update_if(campaign_id, rules.SENDABLE, {
+            "$set": {"status": "sending", "startedAt": at, "updatedAt": at,
+                     "fanout": {"done": False, "owner": owner, "leaseUntil": lease_until}},
+            "$inc": {"starts": 1}})
+
+    async def finish_fan_out(self, campaign_id: str) -> None:
+        await self._update_if(campaign_id, {"sending"}, {"$set": {"fanout.done": True}})
+
+    async def record_error(self, campaign_id: str, error: str) -> None:
+        await self._update_if(campaign_id, {"sending"}, {"$set": {"error": error}})
+
+    async def _update_if(self, campaign_id: str, statuses: set[str], update: dict) -> dict | None:
         if self.before_update:
             self.before_update(self)
         doc = self.docs.get(campaign_id)
