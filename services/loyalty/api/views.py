@@ -1,7 +1,7 @@
 """What the API shows: currency units and decimal multipliers for display, camelCase names, `id` not `_id`."""
 from decimal import Decimal
 
-from services.loyalty.domain.records import LedgerEntry
+from services.loyalty.domain.records import LedgerEntry, Redemption
 from shared.api import Page
 from shared.money import to_units
 
@@ -42,20 +42,20 @@ def entry_view(entry: LedgerEntry) -> dict:
             "expiresAt": entry.expires_at, "createdAt": entry.created_at, "actor": entry.actor}
 
 
-def redemption_view(doc: dict) -> dict:
-    value = doc["value"]
-    if value is not None and doc["type"] in ("fixed_discount", "cashback"):
+def redemption_view(doc: Redemption) -> dict:
+    value = doc.value
+    if value is not None and doc.type in ("fixed_discount", "cashback"):
         value = to_units(value)
-    return {"id": doc["_id"], "code": doc["code"], "customerId": doc["customerId"], "programId": doc["programId"],
-            "rewardId": doc["rewardId"], "rewardName": doc["rewardName"], "type": doc["type"], "value": value,
-            "points": doc["points"], "balance": doc["balanceAfter"], "requestId": doc.get("requestId"),
-            "createdAt": doc["createdAt"]}
+    return {"id": doc.id, "code": doc.code, "customerId": doc.customer_id, "programId": doc.program_id,
+            "rewardId": doc.reward_id, "rewardName": doc.reward_name, "type": doc.type, "value": value,
+            "points": doc.points, "balance": doc.balance_after, "requestId": doc.request_id,
+            "createdAt": doc.created_at}
 
 
-def code_view(doc: dict) -> dict:
+def code_view(doc: Redemption) -> dict:
     """A reward code with where it stands: issued, consumed (by which order, when) or voided (when, why)."""
-    return {**redemption_view(doc), "status": doc.get("status", "issued"), "orderId": doc.get("orderId"),
-            "consumedAt": doc.get("consumedAt"), "voidedAt": doc.get("voidedAt"), "voidReason": doc.get("voidReason")}
+    return {**redemption_view(doc), "status": doc.status, "orderId": doc.order_id,
+            "consumedAt": doc.consumed_at, "voidedAt": doc.voided_at, "voidReason": doc.void_reason}
 
 
 def page(items: list[dict], total: int, limit: int, offset: int) -> dict:

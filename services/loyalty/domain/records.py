@@ -137,3 +137,29 @@ class PaidOrder:
     refunded: bool = False
     placed_at: datetime | None = None
     paid_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Redemption:
+    """A reward code issued for points: issued, then consumed (once, by one order) or voided. value is percent
+    (percent_discount) or minor units. stock_taken None: issued before the flag existed."""
+
+    id: str
+    code: str
+    customer_id: str
+    program_id: str
+    reward_id: str
+    reward_name: str
+    type: str
+    value: int | None
+    points: int
+    balance_after: int
+    entry_id: str | None
+    created_at: datetime
+    status: str = "issued"
+    stock_taken: bool | None = None
+    request_id: str | None = None
+    order_id: str | None = None
+    consumed_at: datetime | None = None
+    voided_at: datetime | None = None
+    void_reason: str | None = None

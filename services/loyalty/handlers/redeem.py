@@ -7,6 +7,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.loyalty.domain.commands import InsufficientPoints, ProgramInactive, RedeemRequest, RewardUnavailable
 from services.loyalty.domain.programs import covers
+from services.loyalty.domain.records import Redemption
 from services.loyalty.handlers.deps import Deps, utcnow
 from services.loyalty.handlers.members import ensure_can_transact
 from services.loyalty.handlers.posting import Posting, post
@@ -31,7 +32,8 @@ async def _reward(deps: Deps, reward_id: str) -> tuple[dict, dict]:
     return program, reward
 
 
-async def redeem(deps: Deps, customer_id: str, body: RedeemRequest, correlation_id: str | None = None) -> dict:
+async def redeem(deps: Deps, customer_id: str, body: RedeemRequest,
+                 correlation_id: str | None = None) -> Redemption:
     await ensure_can_transact(deps, customer_id)  # 404 unknown or deleted, 409 CUSTOMER_SUSPENDED
     program, reward = await _reward(deps, body.reward_id)
     cost = reward["pointsCost"]
@@ -44,7 +46,7 @@ async def redeem(deps: Deps, customer_id: str, body: RedeemRequest, correlation_
             raise InsufficientPoints(f"{cost} points needed, {account.balance if account else 0} available",
                                      field="rewardId")
 
-        async def work(session: AsyncClientSession) -> dict:
+        async def work(session: AsyncClientSession) -> Redemption:
             if reward["stock"] is not None and not await deps.programs.take_one(reward["id"], session):
                 raise RewardUnavailable(f"reward {reward['id']} is out of stock", field="rewardId")
             now = utcnow()
@@ -54,18 +56,17 @@ async def redeem(deps: Deps, customer_id: str, body: RedeemRequest, correlation_
                              extra={"reward_id": reward["id"], "redemption_id": redemption_id})
             entry, after = await post(deps, session, program, change, now, require_balance=cost,
                                       correlation_id=correlation_id)
-            doc = {"_id": redemption_id, "code": reward_code(), "customerId": customer_id,
-                   "programId": program["_id"], "rewardId": reward["id"], "rewardName": reward["name"],
-                   "type": reward["type"], "value": reward["value"], "points": cost, "balanceAfter": after.balance,
-                   "entryId": entry.id, "createdAt": now,
-                   # issued -> consumed | voided (handlers/codes.py); a void gives the unit back if one was taken
-                   "status": "issued", "stockTaken": reward["stock"] is not None}
-            if body.request_id:
-                doc["requestId"] = body.request_id
+            doc = Redemption(id=redemption_id, code=reward_code(), customer_id=customer_id,
+                             program_id=program["_id"], reward_id=reward["id"], reward_name=reward["name"],
+                             type=reward["type"], value=reward["value"], points=cost, balance_after=after.balance,
+                             entry_id=entry.id, created_at=now,
+                             # issued -> consumed | voided (handlers/codes.py); a void gives the unit back if one
+                             # was taken
+                             status="issued", stock_taken=reward["stock"] is not None, request_id=body.request_id)
             await deps.redemptions.insert(doc, session)
             await deps.runtime.outbox.add(session, contracts.LoyaltyRewardRedeemed(
                 customerId=customer_id, rewardId=reward["id"], rewardName=reward["name"], points=cost,
-                code=doc["code"]), correlation_id=correlation_id)
+                code=doc.code), correlation_id=correlation_id)
             return doc
 
         return await deps.transaction(work)

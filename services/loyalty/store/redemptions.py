@@ -5,9 +5,35 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.loyalty.domain.records import Redemption
+
 # A code is issued, then consumed (once, by one order) or voided. Codes from before statuses existed have no status
 # field and count as issued: hence "not consumed and not voided" rather than "issued".
 STILL_ISSUED = {"status": {"$nin": ["consumed", "voided"]}}
+
+
+def redemption_doc(r: Redemption) -> dict:
+    doc = {"_id": r.id, "code": r.code, "customerId": r.customer_id, "programId": r.program_id,
+           "rewardId": r.reward_id, "rewardName": r.reward_name, "type": r.type, "value": r.value, "points": r.points,
+           "balanceAfter": r.balance_after, "entryId": r.entry_id, "createdAt": r.created_at, "status": r.status}
+    optional = {"stockTaken": r.stock_taken, "requestId": r.request_id, "orderId": r.order_id,
+                "consumedAt": r.consumed_at, "voidedAt": r.voided_at, "voidReason": r.void_reason}
+    return doc | {k: v for k, v in optional.items() if v is not None}
+
+
+def redemption_of(doc: dict) -> Redemption:
+    """Codes from before statuses existed have none: they are issued."""
+    return Redemption(id=doc["_id"], code=doc["code"], customer_id=doc["customerId"], program_id=doc["programId"],
+                      reward_id=doc["rewardId"], reward_name=doc["rewardName"], type=doc["type"], value=doc["value"],
+                      points=doc["points"], balance_after=doc["balanceAfter"], entry_id=doc.get("entryId"),
+                      created_at=doc["createdAt"], status=doc.get("status", "issued"),
+                      stock_taken=doc.get("stockTaken"), request_id=doc.get("requestId"),
+                      order_id=doc.get("orderId"), consumed_at=doc.get("consumedAt"), voided_at=doc.get("voidedAt"),
+                      void_reason=doc.get("voidReason"))
+
+
+def _record(doc: dict | None) -> Redemption | None:
+    return redemption_of(doc) if doc is not None else None
 
 
 class RedemptionStore:
@@ -20,28 +46,29 @@ class RedemptionStore:
                                            partialFilterExpression={"requestId": {"$type": "string"}})
         await self.collection.create_index([("programId", ASCENDING), ("createdAt", ASCENDING)])
 
-    async def insert(self, doc: dict, session: AsyncClientSession) -> None:
-        await self.collection.insert_one(doc, session=session)
+    async def insert(self, redemption: Redemption, session: AsyncClientSession) -> None:
+        await self.collection.insert_one(redemption_doc(redemption), session=session)
 
-    async def by_request(self, customer_id: str, request_id: str) -> dict | None:
-        return await self.collection.find_one({"customerId": customer_id, "requestId": request_id})
+    async def by_request(self, customer_id: str, request_id: str) -> Redemption | None:
+        return _record(await self.collection.find_one({"customerId": customer_id, "requestId": request_id}))
 
-    async def by_code(self, code: str, session: AsyncClientSession | None = None) -> dict | None:
-        return await self.collection.find_one({"code": code}, session=session)
+    async def by_code(self, code: str, session: AsyncClientSession | None = None) -> Redemption | None:
+        return _record(await self.collection.find_one({"code": code}, session=session))
 
-    async def mark_consumed(self, code: str, order_id: str, at: datetime) -> dict | None:
+    async def mark_consumed(self, code: str, order_id: str, at: datetime) -> Redemption | None:
         """Issued -> consumed in one conditional write, so of many concurrent consumers exactly one wins.
 
         None: the code was not issued any more (consumed or voided meanwhile, or unknown)."""
-        return await self.collection.find_one_and_update(
+        return _record(await self.collection.find_one_and_update(
             {"code": code, **STILL_ISSUED}, {"$set": {"status": "consumed", "orderId": order_id, "consumedAt": at}},
-            return_document=ReturnDocument.AFTER)
+            return_document=ReturnDocument.AFTER))
 
-    async def mark_voided(self, code: str, reason: str, at: datetime, session: AsyncClientSession) -> dict | None:
+    async def mark_voided(self, code: str, reason: str, at: datetime,
+                          session: AsyncClientSession) -> Redemption | None:
         """Issued -> voided, in the caller's transaction (the points go back in the same one); None: not issued."""
-        return await self.collection.find_one_and_update(
+        return _record(await self.collection.find_one_and_update(
             {"code": code, **STILL_ISSUED}, {"$set": {"status": "voided", "voidReason": reason, "voidedAt": at}},
-            return_document=ReturnDocument.AFTER, session=session)
+            return_document=ReturnDocument.AFTER, session=session))
 
     async def top_rewards(self, program_id: str, since: datetime | None, until: datetime | None,
                           limit: int = 5) -> list[dict]:
