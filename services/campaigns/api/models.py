@@ -5,6 +5,7 @@ from pydantic import Field
 
 from services.campaigns.domain import rendering
 from services.campaigns.domain.messages import metrics
+from services.campaigns.domain.records import Template
 from services.campaigns.domain.template_limits import RenderFailed
 from shared.api import PublicModel
 
@@ -72,10 +73,11 @@ class TemplatePublic(PublicModel):
     updated_at: datetime = Field(alias="updatedAt")
 
     @classmethod
-    def from_doc(cls, doc: dict) -> "TemplatePublic":
-        sms = _sample_sms(doc)
-        return cls(id=doc["_id"], sms=sms, **{k: doc.get(k) for k in (
-            "name", "type", "subject", "content", "htmlContent", "description", "createdAt", "updatedAt")})
+    def from_record(cls, template: Template) -> "TemplatePublic":
+        return cls(id=template.id, name=template.name, type=template.type, subject=template.subject,
+                   content=template.content, htmlContent=template.html_content, description=template.description,
+                   sms=_sample_sms({"type": template.type, "content": template.content}),
+                   createdAt=template.created_at, updatedAt=template.updated_at)
 
 
 class MessagePublic(PublicModel):

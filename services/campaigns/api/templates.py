@@ -12,23 +12,23 @@ router = APIRouter(prefix="/campaign-templates", tags=["templates"])
 
 @router.get("", response_model=Page[TemplatePublic])
 async def list_templates(deps: DepsDep, limit: Limit = 20, offset: Offset = 0):
-    docs, total = await deps.templates.page({}, limit, offset)
-    return Page(items=[TemplatePublic.from_doc(d) for d in docs], total=total, limit=limit, offset=offset)
+    records, total = await deps.templates.page({}, limit, offset)
+    return Page(items=[TemplatePublic.from_record(t) for t in records], total=total, limit=limit, offset=offset)
 
 
 @router.post("", response_model=TemplatePublic, status_code=201)
 async def create_template(body: TemplateCreate, deps: DepsDep):
-    return TemplatePublic.from_doc(await templates.create_template(deps, body))
+    return TemplatePublic.from_record(await templates.create_template(deps, body))
 
 
 @router.get("/{template_id}", response_model=TemplatePublic)
 async def get_template(template_id: str, deps: DepsDep):
-    return TemplatePublic.from_doc(await templates.get_template(deps, template_id))
+    return TemplatePublic.from_record(await templates.get_template(deps, template_id))
 
 
 @router.put("/{template_id}", response_model=TemplatePublic)
 async def update_template(template_id: str, body: TemplateUpdate, deps: DepsDep):
-    return TemplatePublic.from_doc(await templates.update_template(deps, template_id, body))
+    return TemplatePublic.from_record(await templates.update_template(deps, template_id, body))
 
 
 @router.delete("/{template_id}", status_code=204)

@@ -12,3 +12,29 @@ class Settlement:
     status: str
     finished_at: datetime
     fields: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A stored template. Its document keeps only the optional fields that have a value, as before."""
+    id: str
+    name: str
+    type: str
+    content: str
+    created_at: datetime
+    updated_at: datetime
+    subject: str | None = None
+    html_content: str | None = None
+    description: str | None = None
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> "Template":
+        return cls(id=doc["_id"], name=doc["name"], type=doc["type"], content=doc["content"],
+                   created_at=doc["createdAt"], updated_at=doc["updatedAt"], subject=doc.get("subject"),
+                   html_content=doc.get("htmlContent"), description=doc.get("description"))
+
+    def to_doc(self) -> dict:
+        doc = {"_id": self.id, "name": self.name, "type": self.type, "subject": self.subject,
+               "content": self.content, "htmlContent": self.html_content, "description": self.description,
+               "createdAt": self.created_at, "updatedAt": self.updated_at}
+        return {k: v for k, v in doc.items() if v is not None}

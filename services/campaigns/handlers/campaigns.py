@@ -8,8 +8,6 @@ from services.campaigns.handlers.deps import Deps, utcnow
 from services.campaigns.handlers.render_pool import off_loop
 from shared.errors import Conflict, NotFound, ValidationFailed
 
-CONTENT_FIELDS = ("type", "subject", "content", "htmlContent")
-
 
 async def get_campaign(deps: Deps, campaign_id: str) -> dict:
     doc = await deps.campaigns.get(campaign_id)
@@ -22,7 +20,8 @@ async def _from_template(deps: Deps, template_id: str) -> dict:
     template = await deps.templates.get(template_id)
     if template is None:
         raise NotFound(f"template {template_id} not found", field="templateId")
-    return {k: template.get(k) for k in CONTENT_FIELDS}
+    return {"type": template.type, "subject": template.subject, "content": template.content,
+            "htmlContent": template.html_content}
 
 
 async def _checked(deps: Deps, doc: dict, *, segment_changed: bool) -> dict:

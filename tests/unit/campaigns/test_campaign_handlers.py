@@ -37,7 +37,7 @@ async def test_a_campaign_made_from_a_template_copies_its_content_and_starts_as_
         {"name": "Reminder", "type": "sms", "content": "{{ firstName }}, your cart misses you"}))
 
     created = await create_campaign(deps, CampaignCreate.model_validate(
-        {"name": "Carts", "templateId": template["_id"], "targetCustomers": ["ada", " ada ", "bo"]}))
+        {"name": "Carts", "templateId": template.id, "targetCustomers": ["ada", " ada ", "bo"]}))
 
     assert (created["type"], created["content"], created["status"]) == \
         ("sms", "{{ firstName }}, your cart misses you", "draft")

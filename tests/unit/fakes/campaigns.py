@@ -6,7 +6,7 @@ from datetime import datetime
 
 from services.campaigns.domain import campaigns as rules
 from services.campaigns.domain.messages import COUNTERS
-from services.campaigns.domain.records import Settlement
+from services.campaigns.domain.records import Settlement, Template
 from services.campaigns.handlers.deps import Deps
 from services.campaigns.settings import CampaignsSettings
 from shared.errors import ValidationFailed
@@ -122,17 +122,18 @@ class FakeCampaignStore(FakeDocuments):
 
 
 class FakeTemplateStore(FakeDocuments):
-    async def insert(self, doc: dict) -> None:
-        self.docs[doc["_id"]] = copy.deepcopy(doc)
+    async def insert(self, template: Template) -> None:
+        self.docs[template.id] = template.to_doc()
 
-    async def get(self, template_id: str) -> dict | None:
-        return self.read(template_id)
+    async def get(self, template_id: str) -> Template | None:
+        doc = self.read(template_id)
+        return Template.from_doc(doc) if doc else None
 
-    async def replace(self, doc: dict) -> dict | None:
-        if doc["_id"] not in self.docs:
+    async def replace(self, template: Template) -> Template | None:
+        if template.id not in self.docs:
             return None
-        self.docs[doc["_id"]] = copy.deepcopy(doc)
-        return self.read(doc["_id"])
+        self.docs[template.id] = template.to_doc()
+        return await self.get(template.id)
 
     async def delete(self, template_id: str) -> bool:
         return self.docs.pop(template_id, None) is not None
