@@ -31,7 +31,7 @@ class State:
         metrics = (await self.campaigns_api.get(f"/campaigns/{self.campaign['id']}/metrics")).json()
         recipient = await self.deps.recipients.get(self.customer["id"])
         customer = (await self.api.get(f"/customers/{self.customer['id']}")).json()
-        return {"status": message["status"], "unsubscribedAt": message.get("unsubscribedAt"),
+        return {"status": message.status, "unsubscribedAt": message.unsubscribed_at,
                 "metrics": {k: metrics[k] for k in ("delivered", "bounced", "unsubscribed")},
                 "unsubscribed": (recipient.get("unsubscribed") or {}).get("email"),
                 "optIn": customer["communication"]["email"],
@@ -89,7 +89,7 @@ async def test_delivered_and_bounced_move_the_message_and_its_metrics(api, campa
     delivered = await post_signed(campaigns_api, campaigns_settings, PATH, {"reference": reference,
                                                                            "status": "delivered"})
     assert delivered.status_code == 204, delivered.text
-    assert (await campaigns_app.state.deps.messages.get(reference))["status"] == "delivered"
+    assert (await campaigns_app.state.deps.messages.get(reference)).status == "delivered"
     bounced = await post_signed(campaigns_api, campaigns_settings, PATH, {"reference": reference, "status": "bounced"})
     assert bounced.status_code == 204
     metrics = (await campaigns_api.get(f"/campaigns/{campaign['id']}/metrics")).json()
@@ -109,4 +109,4 @@ async def test_the_sink_reports_a_bounce_signed_like_a_provider(api, campaigns_a
     async with httpx.AsyncClient(base_url=sinks.sms_url) as sink:
         answer = (await sink.post(f"/mails/{mail['id']}/events", json={"status": "bounced"})).json()
     assert answer["forwarded"] == 204, answer
-    assert (await campaigns_app.state.deps.messages.get(reference))["status"] == "bounced"
+    assert (await campaigns_app.state.deps.messages.get(reference)).status == "bounced"

@@ -3,6 +3,7 @@ import asyncio
 import json
 from datetime import datetime, timedelta, timezone
 
+from services.campaigns.domain.records import Message
 from services.campaigns.handlers.delivery import Deliverer
 from services.campaigns.handlers.outcomes import Outcome
 from services.campaigns.handlers.scheduler import settle_interrupted
@@ -46,7 +47,7 @@ async def test_a_send_settled_after_it_was_declared_unknown_is_neither_moved_nor
 
     deliverer = Deliverer(deps)  # then the stalled send answers, with the two others
     await asyncio.gather(*(deliverer.settles.submit(Outcome(
-        {"_id": mid, "campaignId": "c2", "customerId": mid.split(":")[1], "channel": "email", "campaignName": "Sale"},
+        Message(id=mid, campaign_id="c2", customer_id=mid.split(":")[1], channel="email", campaign_name="Sale"),
         "token", "sent", {"to": "x@example.com"}, {"sent": 1}, contracts.CampaignMessageSent)) for mid in ids))
 
     statuses = {d["_id"]: d["status"] for d in await deps.messages.collection.find({}).to_list()}

@@ -44,7 +44,7 @@ async def _sms_sent(api, campaigns_api, campaigns_app, sinks) -> tuple[dict, dic
     reference = f"{campaign['id']}:{ada['id']}"
 
     async def delivered() -> bool:
-        return (await campaigns_app.state.deps.messages.get(reference))["status"] == "delivered"
+        return (await campaigns_app.state.deps.messages.get(reference)).status == "delivered"
     await eventually(delivered, what="the sink's signed delivery callback")
     return ada, campaign, (await campaigns_app.state.deps.messages.get(reference))
 
@@ -55,7 +55,7 @@ async def test_sms_goes_through_the_messages_api_and_twilio_callbacks_count(api,
     [sms] = sinks.sms
     assert (sms["to"], sms["from"], sms["body"]) == ("+14155550123", "Joantees",
                                                     "Sale & more: https://shop.example/p?a=1&b=2")
-    assert message["providerId"] == sms["sid"] and sms["sid"].startswith("SM") and len(sms["sid"]) == 34
+    assert message.provider_id == sms["sid"] and sms["sid"].startswith("SM") and len(sms["sid"]) == 34
     assert sms["statusCallback"] == f"{PUBLIC}/webhooks/sms/status?ref={campaign['id']}%3A{ada['id']}"
 
     deps = campaigns_app.state.deps
@@ -78,11 +78,11 @@ async def test_sms_goes_through_the_messages_api_and_twilio_callbacks_count(api,
             headers=twilio_headers(campaigns_settings, f"{PUBLIC}{path}x", undelivered)),
     }.items():
         assert answer.status_code == 401, (case, answer.text)
-    assert (await deps.messages.get(message["_id"]))["status"] == "delivered"
+    assert (await deps.messages.get(message.id)).status == "delivered"
     assert await events.count_documents({}) == before
 
     assert (await post_twilio(campaigns_api, campaigns_settings, path, undelivered)).status_code == 204
-    assert (await deps.messages.get(message["_id"]))["status"] == "bounced"
+    assert (await deps.messages.get(message.id)).status == "bounced"
     after = await events.count_documents({})
     assert after == before + 1  # campaign.message.failed
     # Twilio retries a callback it thinks failed: the same (MessageSid, MessageStatus) is acknowledged, not redone.

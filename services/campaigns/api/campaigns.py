@@ -77,8 +77,8 @@ async def campaign_metrics(campaign_id: str, deps: DepsDep) -> dict:
 async def campaign_recipients(campaign_id: str, deps: DepsDep, limit: Limit = 20, offset: Offset = 0,
                               status: Annotated[MessageStatus | None, Query()] = None):
     await campaigns.get_campaign(deps, campaign_id)
-    docs, total = await deps.messages.page_for_campaign(campaign_id, limit, offset, status)
-    return Page(items=[MessagePublic.from_doc(d) for d in docs], total=total, limit=limit, offset=offset)
+    records, total = await deps.messages.page_for_campaign(campaign_id, limit, offset, status)
+    return Page(items=[MessagePublic.from_record(m) for m in records], total=total, limit=limit, offset=offset)
 
 
 @router.post("/{campaign_id}/preview")

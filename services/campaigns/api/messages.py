@@ -12,5 +12,5 @@ router = APIRouter(tags=["messages"])
 async def messages_by_customer_ids(deps: DepsDep, customer_ids: CustomerIds, limit: Limit = 20, offset: Offset = 0):
     """One page of messages per customer id, newest first (an empty one for an unknown id), one query."""
     pages = await deps.messages.pages_for_customers(customer_ids, limit, offset)
-    return {customer_id: Page(items=[MessagePublic.from_doc(d) for d in found.items], total=found.total,
-                              limit=limit, offset=offset) for customer_id, found in pages.items()}
+    return {customer_id: Page(items=[MessagePublic.from_record(m) for m in items], total=total,
+                              limit=limit, offset=offset) for customer_id, (items, total) in pages.items()}

@@ -5,7 +5,7 @@ from pydantic import Field
 
 from services.campaigns.domain import rendering
 from services.campaigns.domain.messages import metrics
-from services.campaigns.domain.records import Template
+from services.campaigns.domain.records import Message, Template
 from services.campaigns.domain.template_limits import RenderFailed
 from shared.api import PublicModel
 
@@ -98,7 +98,9 @@ class MessagePublic(PublicModel):
     unsubscribed_at: datetime | None = Field(None, alias="unsubscribedAt")
 
     @classmethod
-    def from_doc(cls, doc: dict) -> "MessagePublic":
-        return cls(id=doc["_id"], **{k: doc.get(k) for k in (
-            "campaignId", "campaignName", "customerId", "channel", "to", "status", "reason", "createdAt", "sentAt",
-            "deliveredAt", "openedAt", "clickedAt", "unsubscribedAt")}, attempts=doc.get("attempts", 0))
+    def from_record(cls, message: Message) -> "MessagePublic":
+        return cls(id=message.id, campaignId=message.campaign_id, campaignName=message.campaign_name,
+                   customerId=message.customer_id, channel=message.channel, to=message.to, status=message.status,
+                   reason=message.reason, attempts=message.attempts, createdAt=message.created_at,
+                   sentAt=message.sent_at, deliveredAt=message.delivered_at, openedAt=message.opened_at,
+                   clickedAt=message.clicked_at, unsubscribedAt=message.unsubscribed_at)

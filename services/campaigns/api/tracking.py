@@ -49,7 +49,7 @@ async def unsubscribe_page(token: str, deps: DepsDep) -> HTMLResponse:
 async def unsubscribe(token: str, deps: DepsDep) -> HTMLResponse:
     """The page's button and RFC 8058 one-click (List-Unsubscribe-Post) both land here."""
     message = await tracking.unsubscribe_by_token(deps, token)
-    return HTMLResponse(f"<html><body><p>You are unsubscribed from {message['channel']} messages.</p></body></html>")
+    return HTMLResponse(f"<html><body><p>You are unsubscribed from {message.channel} messages.</p></body></html>")
 
 
 router.include_router(webhooks.router)

@@ -38,3 +38,39 @@ class Template:
                "content": self.content, "htmlContent": self.html_content, "description": self.description,
                "createdAt": self.created_at, "updatedAt": self.updated_at}
         return {k: v for k, v in doc.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message as read (or, on the send path, as known from its key and campaign without a read: then only the
+    identity, channel and claim are set)."""
+    id: str
+    campaign_id: str
+    customer_id: str
+    channel: str | None
+    campaign_name: str | None = None
+    status: str | None = None
+    claim: str | None = None
+    to: str | None = None
+    reason: str | None = None
+    provider_id: str | None = None
+    attempts: int = 0
+    links: tuple[str, ...] = ()
+    created_at: datetime | None = None
+    sending_at: datetime | None = None
+    sent_at: datetime | None = None
+    delivered_at: datetime | None = None
+    opened_at: datetime | None = None
+    clicked_at: datetime | None = None
+    unsubscribed_at: datetime | None = None
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> "Message":
+        return cls(id=doc["_id"], campaign_id=doc["campaignId"], customer_id=doc["customerId"],
+                   channel=doc.get("channel"), campaign_name=doc.get("campaignName"), status=doc.get("status"),
+                   claim=doc.get("claim"), to=doc.get("to"), reason=doc.get("reason"),
+                   provider_id=doc.get("providerId"), attempts=doc.get("attempts", 0),
+                   links=tuple(doc.get("links") or ()),
+                   created_at=doc.get("createdAt"), sending_at=doc.get("sendingAt"), sent_at=doc.get("sentAt"),
+                   delivered_at=doc.get("deliveredAt"), opened_at=doc.get("openedAt"),
+                   clicked_at=doc.get("clickedAt"), unsubscribed_at=doc.get("unsubscribedAt"))

@@ -6,6 +6,7 @@ from functools import partial
 
 from services.campaigns.delivery.errors import Ambiguous, NotSentRetryable, Rejected
 from services.campaigns.domain.messages import skip_reason, split_message_id
+from services.campaigns.domain.records import Message
 from services.campaigns.domain.template_limits import RenderFailed
 from services.campaigns.handlers.compose import compose_tracked_email, render_parts
 from services.campaigns.handlers.deps import Deps, utcnow
@@ -56,13 +57,13 @@ class Deliverer:
             await self.settles.submit(outcome)
             return
 
-    async def _attempt(self, message: dict, recipient: dict | None, *, last: bool) -> Outcome | None:
-        token = message["claim"]
+    async def _attempt(self, message: Message, recipient: dict | None, *, last: bool) -> Outcome | None:
+        token = message.claim
         try:
             return await self._send(message, recipient, token)
         except NotSentRetryable as exc:
             if not last:
-                await self.deps.messages.release(message["_id"], token, exc.message)
+                await self.deps.messages.release(message.id, token, exc.message)
                 return None
             return Outcome(message, token, "failed", {"reason": exc.message}, {"failed": 1},
                            contracts.CampaignMessageFailed)
@@ -75,22 +76,22 @@ class Deliverer:
             return Outcome(message, token, "failed", {"reason": str(exc)}, {"failed": 1},
                            contracts.CampaignMessageFailed)
 
-    async def _send(self, message: dict, recipient: dict | None, token: str) -> Outcome:
-        campaign = await self._campaign(message["campaignId"])
-        reason = "campaign_deleted" if campaign is None else skip_reason(recipient, message["channel"])
+    async def _send(self, message: Message, recipient: dict | None, token: str) -> Outcome:
+        campaign = await self._campaign(message.campaign_id)
+        reason = "campaign_deleted" if campaign is None else skip_reason(recipient, message.channel)
         if reason:
             return Outcome(message, token, "skipped", {"reason": reason}, {"skipped": 1})
         await self.deps.limiter.acquire()
-        to = recipient["email"] if message["channel"] == "email" else recipient["phone"]
-        if message["channel"] == "email":
+        to = recipient["email"] if message.channel == "email" else recipient["phone"]
+        if message.channel == "email":
             composed = await off_loop(self.deps.settings, compose_tracked_email, campaign, recipient, to,
-                                      message["_id"], self.deps.links, self.deps.settings.mail_from)
+                                      message.id, self.deps.links, self.deps.settings.mail_from)
             answer = await self.deps.email.send(composed.mail)
             # The links are kept with the message: a click token names one by position, nothing else redirects.
             fields = {"providerAnswer": answer, "providerId": composed.mail["Message-ID"], "links": composed.links}
         else:
             text = (await off_loop(self.deps.settings, render_parts, campaign, recipient))["text"]
-            fields = {"providerId": await self.deps.sms.send(to=to, text=text, reference=message["_id"])}
+            fields = {"providerId": await self.deps.sms.send(to=to, text=text, reference=message.id)}
         return Outcome(message, token, "sent", {**fields, "to": to, "sentAt": utcnow()}, {"sent": 1},
                        contracts.CampaignMessageSent)
 
@@ -111,14 +112,14 @@ class Deliverer:
         # What a message record holds that sending needs follows from its key and its campaign, which can't
         # change while it sends: no read of the records.
         messages = {mid: await self._claimed(mid, token) for mid in owned}
-        recipients = await self.deps.recipients.by_ids(list({m["customerId"] for m in messages.values()})) \
+        recipients = await self.deps.recipients.by_ids(list({m.customer_id for m in messages.values()})) \
             if messages else {}
         # pop: a work item repeated within one batch must not get the message a second time.
-        return [(message, recipients.get(message["customerId"])) if (message := messages.pop(mid, None)) else None
+        return [(message, recipients.get(message.customer_id)) if (message := messages.pop(mid, None)) else None
                 for mid in ids]
 
-    async def _claimed(self, key: str, token: str) -> dict:
+    async def _claimed(self, key: str, token: str) -> Message:
         campaign_id, customer_id = split_message_id(key)
         campaign = await self._campaign(campaign_id) or {}
-        return {"_id": key, "campaignId": campaign_id, "customerId": customer_id, "claim": token,
-                "channel": campaign.get("type"), "campaignName": campaign.get("name", "")}
+        return Message(id=key, campaign_id=campaign_id, customer_id=customer_id, claim=token,
+                       channel=campaign.get("type"), campaign_name=campaign.get("name", ""))

@@ -3,7 +3,7 @@ for a batch of sends in one transaction (SecantusDB manages ~100 transactions/s)
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from services.campaigns.domain.records import Settlement
+from services.campaigns.domain.records import Message, Settlement
 from services.campaigns.handlers.deps import Deps, utcnow
 from services.campaigns.store.counters import shard_for
 
@@ -11,7 +11,7 @@ from services.campaigns.store.counters import shard_for
 @dataclass
 class Outcome:
     """A claimed message's result: its new status and fields, the counters it moves, the event it announces."""
-    message: dict
+    message: Message
     token: str
     status: str
     fields: dict = field(default_factory=dict)
@@ -25,14 +25,14 @@ async def settle_outcomes(deps: Deps, outcomes: list[Outcome]) -> list[None]:
     touched: set[str] = set()
 
     async def work(session) -> None:
-        settled = await deps.messages.settle([Settlement(o.message["_id"], o.token, o.status, now, o.fields)
+        settled = await deps.messages.settle([Settlement(o.message.id, o.token, o.status, now, o.fields)
                                               for o in outcomes], session)
         # Counted and announced only what this claim still held (not meanwhile declared unknown as stale).
-        mine = [o for o in outcomes if o.message["_id"] in settled]
+        mine = [o for o in outcomes if o.message.id in settled]
         deltas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for outcome in mine:
             for name, value in {**outcome.counts, "done": 1}.items():
-                deltas[outcome.message["campaignId"]][name] += value
+                deltas[outcome.message.campaign_id][name] += value
         for campaign_id, delta in deltas.items():
             await deps.campaigns.add_counts(campaign_id, dict(delta), session, shard=shard_for(deps.owner))
         await deps.runtime.outbox.add_many(session, [
@@ -47,7 +47,6 @@ async def settle_outcomes(deps: Deps, outcomes: list[Outcome]) -> list[None]:
     return [None] * len(outcomes)
 
 
-def message_event(event_class: type, message: dict, *, url: str | None = None, reason: str | None = None):
-    return event_class(messageId=message["_id"], campaignId=message["campaignId"],
-                       campaignName=message.get("campaignName", ""), customerId=message["customerId"],
-                       channel=message["channel"], url=url, reason=reason)
+def message_event(event_class: type, message: Message, *, url: str | None = None, reason: str | None = None):
+    return event_class(messageId=message.id, campaignId=message.campaign_id, campaignName=message.campaign_name or "",
+                       customerId=message.customer_id, channel=message.channel, url=url, reason=reason)

@@ -47,14 +47,14 @@ async def settle_interrupted(deps: Deps) -> None:
     touched = set()
     for message in stale:
         async def work(session: AsyncClientSession, message=message) -> bool:
-            if await deps.messages.mark_unknown(message["_id"], message["sendingAt"], "interrupted while sending", now,
+            if await deps.messages.mark_unknown(message.id, message.sending_at, "interrupted while sending", now,
                                                 session):
-                await deps.campaigns.add_counts(message["campaignId"], {"unknown": 1, "done": 1}, session,
+                await deps.campaigns.add_counts(message.campaign_id, {"unknown": 1, "done": 1}, session,
                                                 shard=any_shard())
                 return True
             return False
 
         if await deps.runtime.transaction(work):
-            touched.add(message["campaignId"])
+            touched.add(message.campaign_id)
     for campaign_id in touched:
         await deps.campaigns.finish_if_complete(campaign_id, now)

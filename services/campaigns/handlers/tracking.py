@@ -1,6 +1,7 @@
 """Opens, clicks, unsubscribes and provider delivery reports: each moves a message and its campaign's metrics."""
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from services.campaigns.domain.records import Message
 from services.campaigns.domain.tracking import CLICK, OPEN, UNSUBSCRIBE
 from services.campaigns.handlers.deps import Deps, utcnow
 from services.campaigns.handlers.outcomes import message_event
@@ -11,7 +12,7 @@ from shared.events import contracts
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
 
 
-async def _message(deps: Deps, message_id: str) -> dict:
+async def _message(deps: Deps, message_id: str) -> Message:
     message = await deps.messages.get(message_id)
     if message is None:
         raise NotFound("this link is not valid", field="token")
@@ -27,9 +28,9 @@ async def record_open(deps: Deps, token: str) -> None:
     await deps.runtime.transaction(work)
 
 
-async def _first_open(deps: Deps, message: dict, session: AsyncClientSession) -> None:
-    if await deps.messages.mark_opened(message["_id"], utcnow(), session):
-        await deps.campaigns.add_counts(message["campaignId"], {"opened": 1}, session, shard=any_shard())
+async def _first_open(deps: Deps, message: Message, session: AsyncClientSession) -> None:
+    if await deps.messages.mark_opened(message.id, utcnow(), session):
+        await deps.campaigns.add_counts(message.campaign_id, {"opened": 1}, session, shard=any_shard())
         await deps.runtime.outbox.add(session, message_event(contracts.CampaignMessageOpened, message))
 
 
@@ -38,15 +39,15 @@ async def record_click(deps: Deps, token: str) -> str:
     when it was sent), so no token, however signed, redirects anywhere else."""
     payload = deps.links.tokens.read(CLICK, token)
     message = await _message(deps, payload["m"])
-    links = message.get("links") or []
+    links = message.links
     if payload["l"] >= len(links):
         raise NotFound("this link is not valid", field="token")
     url = links[payload["l"]]
 
     async def work(session: AsyncClientSession) -> None:
         await _first_open(deps, message, session)  # a click proves the mail was opened, images or not
-        if await deps.messages.mark_clicked(message["_id"], utcnow(), session):
-            await deps.campaigns.add_counts(message["campaignId"], {"clicked": 1}, session, shard=any_shard())
+        if await deps.messages.mark_clicked(message.id, utcnow(), session):
+            await deps.campaigns.add_counts(message.campaign_id, {"clicked": 1}, session, shard=any_shard())
             await deps.runtime.outbox.add(session, message_event(contracts.CampaignMessageClicked, message,
                                                                  url=url))
 
@@ -54,24 +55,24 @@ async def record_click(deps: Deps, token: str) -> str:
     return url
 
 
-async def unsubscribe_by_token(deps: Deps, token: str) -> dict:
+async def unsubscribe_by_token(deps: Deps, token: str) -> Message:
     message = await _message(deps, deps.links.tokens.read(UNSUBSCRIBE, token)["m"])
-    await unsubscribe(deps, message["customerId"], message["channel"], message=message, source="link")
+    await unsubscribe(deps, message.customer_id, message.channel, message=message, source="link")
     return message
 
 
-async def unsubscribe(deps: Deps, customer_id: str, channel: str, *, message: dict | None = None,
+async def unsubscribe(deps: Deps, customer_id: str, channel: str, *, message: Message | None = None,
                       source: str) -> None:
     """Stops this channel for the customer here at once, and tells customers to turn the opt-in off."""
 
     async def work(session: AsyncClientSession) -> None:
         await deps.recipients.set_unsubscribed(customer_id, channel, True, session)
         if message is not None:
-            if not await deps.messages.mark_unsubscribed(message["_id"], utcnow(), session):
+            if not await deps.messages.mark_unsubscribed(message.id, utcnow(), session):
                 return  # the same link used twice: one unsubscribe
-            await deps.campaigns.add_counts(message["campaignId"], {"unsubscribed": 1}, session, shard=any_shard())
+            await deps.campaigns.add_counts(message.campaign_id, {"unsubscribed": 1}, session, shard=any_shard())
         await deps.runtime.outbox.add(session, contracts.CustomerUnsubscribed(
-            customerId=customer_id, channel=channel, campaignId=message["campaignId"] if message else None,
+            customerId=customer_id, channel=channel, campaignId=message.campaign_id if message else None,
             source=source))
 
     await deps.runtime.transaction(work)
@@ -81,12 +82,12 @@ async def delivery_report(deps: Deps, message_id: str, status: str, *, channel: 
     """A provider's receipt: delivered, bounced (failed/undelivered after it had been accepted), or a complaint
     (the recipient marked the mail as spam: unsubscribed from the channel, as the provider expects)."""
     message = await deps.messages.get(message_id)
-    if message is None or message.get("channel") != channel:
+    if message is None or message.channel != channel:
         raise NotFound(f"{channel} message {message_id} not found", field="reference")
     if status == "complained":
-        if message["status"] in ("queued", "sending"):
+        if message.status in ("queued", "sending"):
             raise Conflict("the message is not recorded as sent yet; retry later", field="reference")
-        await unsubscribe(deps, message["customerId"], channel, message=message, source="complaint")
+        await unsubscribe(deps, message.customer_id, channel, message=message, source="complaint")
         return
     if status == "delivered":
         target, counter, event = "delivered", "delivered", contracts.CampaignMessageDelivered
@@ -95,14 +96,14 @@ async def delivery_report(deps: Deps, message_id: str, status: str, *, channel: 
     else:
         raise ValidationFailed(f"unknown delivery status {status!r}", field="status")
 
-    if message["status"] in ("queued", "sending"):
+    if message.status in ("queued", "sending"):
         # The receipt overtook our own record of the send; providers retry webhooks that are not 2xx.
         raise Conflict("the message is not recorded as sent yet; retry later", field="reference")
 
     async def work(session: AsyncClientSession) -> None:
         mark = deps.messages.mark_bounced if target == "bounced" else deps.messages.mark_delivered
         if await mark(message_id, utcnow(), session):
-            await deps.campaigns.add_counts(message["campaignId"], {counter: 1}, session, shard=any_shard())
+            await deps.campaigns.add_counts(message.campaign_id, {counter: 1}, session, shard=any_shard())
             await deps.runtime.outbox.add(session, message_event(event, message, reason=target))
 
     await deps.runtime.transaction(work)

@@ -8,9 +8,9 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
 
-from services.campaigns.domain.records import Settlement
+from services.campaigns.domain.records import Message, Settlement
 from services.campaigns.store.slices import SLICE, find_by_ids, slices
-from shared.keyed_pages import KeyedPage, pages_by_key
+from shared.keyed_pages import pages_by_key
 
 
 class MessageStore:
@@ -78,13 +78,15 @@ class MessageStore:
         await self.collection.update_one({"_id": message_id, "status": "sending", "claim": token},
                                          {"$set": {"status": "queued", "lastError": error}})
 
-    async def stale_sending(self, campaign_ids: list[str], before: datetime, limit: int = 500) -> list[dict]:
+    async def stale_sending(self, campaign_ids: list[str], before: datetime, limit: int = 500) -> list[Message]:
         """Messages of these campaigns left 'sending' since before (only a sending campaign has any)."""
-        return await self.collection.find({"campaignId": {"$in": campaign_ids}, "status": "sending",
+        docs = await self.collection.find({"campaignId": {"$in": campaign_ids}, "status": "sending",
                                            "sendingAt": {"$lt": before}}).limit(limit).to_list()
+        return [Message.from_doc(d) for d in docs]
 
-    async def get(self, message_id: str, session: AsyncClientSession | None = None) -> dict | None:
-        return await self.collection.find_one({"_id": message_id}, session=session)
+    async def get(self, message_id: str, session: AsyncClientSession | None = None) -> Message | None:
+        doc = await self.collection.find_one({"_id": message_id}, session=session)
+        return Message.from_doc(doc) if doc else None
 
     async def mark_opened(self, message_id: str, at: datetime, session: AsyncClientSession) -> bool:
         """Records the first open: true only for the first caller."""
@@ -124,16 +126,18 @@ class MessageStore:
         return result.modified_count == 1
 
     async def page_for_campaign(self, campaign_id: str, limit: int, offset: int,
-                                status: str | None = None) -> tuple[list[dict], int]:
+                                status: str | None = None) -> tuple[list[Message], int]:
         query = {"campaignId": campaign_id, **({"status": status} if status else {})}
         items = await self.collection.find(query).sort([("createdAt", ASCENDING), ("_id", ASCENDING)]) \
             .skip(offset).limit(limit).to_list()
-        return items, await self.collection.count_documents(query)
+        return [Message.from_doc(d) for d in items], await self.collection.count_documents(query)
 
-    async def pages_for_customers(self, customer_ids: list[str], limit: int, offset: int) -> dict[str, KeyedPage]:
-        """A page of messages, newest first, for each customer id, in one query."""
-        return await pages_by_key(self.collection, "customerId", customer_ids,
-                                  [("createdAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
+    async def pages_for_customers(self, customer_ids: list[str], limit: int,
+                                  offset: int) -> dict[str, tuple[list[Message], int]]:
+        """A page of messages, newest first, for each customer id (with how many it has in all), in one query."""
+        pages = await pages_by_key(self.collection, "customerId", customer_ids,
+                                   [("createdAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
+        return {key: ([Message.from_doc(d) for d in page.items], page.total) for key, page in pages.items()}
 
 
 def _each_its_own(items: list[tuple[str, dict]], names: tuple[str, ...]) -> list[dict]:

@@ -115,7 +115,7 @@ async def test_settling_sends_counts_and_announces_only_what_the_claim_still_hel
         Outcome(stale, "t1", "sent", {}, {"sent": 1}, CampaignMessageSent),
     ])
 
-    assert [deps.messages.docs[m["_id"]]["status"] for m in (sent, failed, stale)] == ["sent", "failed", "unknown"]
+    assert [deps.messages.docs[m.id]["status"] for m in (sent, failed, stale)] == ["sent", "failed", "unknown"]
     counts = deps.campaigns.counters[campaign_id]
     assert (counts["sent"], counts["failed"], counts["done"]) == (1, 1, 2)
     events = deps.runtime.outbox.events

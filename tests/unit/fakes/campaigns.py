@@ -6,7 +6,7 @@ from datetime import datetime
 
 from services.campaigns.domain import campaigns as rules
 from services.campaigns.domain.messages import COUNTERS
-from services.campaigns.domain.records import Settlement, Template
+from services.campaigns.domain.records import Message, Settlement, Template
 from services.campaigns.handlers.deps import Deps
 from services.campaigns.settings import CampaignsSettings
 from shared.errors import ValidationFailed
@@ -140,11 +140,12 @@ class FakeTemplateStore(FakeDocuments):
 
 
 class FakeMessageStore(FakeDocuments):
-    def put(self, campaign_id: str, customer_id: str, *, status: str = "sending", claim: str | None = None) -> dict:
+    def put(self, campaign_id: str, customer_id: str, *, status: str = "sending",
+            claim: str | None = None) -> Message:
         doc = {"_id": str(uuid.uuid4()), "campaignId": campaign_id, "campaignName": "Spring", "customerId": customer_id,
                "channel": "email", "status": status, "claim": claim}
         self.docs[doc["_id"]] = doc
-        return copy.deepcopy(doc)
+        return Message.from_doc(doc)
 
     async def settle(self, settlements: list[Settlement], session: FakeSession) -> set[str]:
         """Moves messages still sending under their claim token to their outcome; returns the ids it moved."""
