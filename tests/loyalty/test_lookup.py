@@ -1,5 +1,7 @@
 """No "not found" window: a customer created a moment ago can be credited at once, because loyalty asks the
 customers service about an id it has not heard of and keeps the answer."""
+import asyncio
+
 from tests.gateway.test_customers_graph import CREATE, customer_input
 from tests.loyalty.support import stop_consuming
 from tests.loyalty.test_graph import ADD
@@ -34,3 +36,15 @@ async def test_a_looked_up_suspended_customer_is_refused_and_asked_once(api, loy
     assert credit.status_code == 409 and credit.json()["error"]["code"] == "CUSTOMER_SUSPENDED"
     assert (await loyalty_api.get(f"/customers/{customer_id}/loyalty")).json()["points"] == 0
     assert loyalty_to_customers.paths == [f"/customers/{customer_id}"]  # asked once, then known
+
+
+async def test_first_lookups_of_one_id_at_once_all_answer(api, loyalty_api, loyalty_app, customers_app,
+                                                          loyalty_to_customers):
+    """A page's loaders ask loyalty about a new customer several times at once: every lookup upserts the same
+    member; the ones that lose the race read the winner's record instead of failing with a 500."""
+    await stop_consuming(loyalty_app)
+    customer_id = (await api.post("/customers", json=customer_input(email="race@example.com"))).json()["id"]
+    answers = await asyncio.gather(*(loyalty_api.get(f"/customers/{customer_id}/loyalty") for _ in range(12)))
+    assert [a.status_code for a in answers] == [200] * 12, [a.text for a in answers if a.status_code != 200]
+    member = await loyalty_app.state.deps.members.get(customer_id)
+    assert (member.learnt_from, member.status) == ("lookup", "active")

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from pymongo import ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from services.loyalty.domain.records import Member
 
@@ -36,11 +37,19 @@ class MemberStore:
         known = await self.get(customer_id, session)
         if known is not None and known.status_at is not None and known.status_at >= at:
             return known
-        return member_of(await self.collection.find_one_and_update(
-            {"_id": customer_id},
-            {"$set": {"status": status, "statusAt": at},
-             "$setOnInsert": {"deleted": False, "since": at, "learntFrom": learnt_from}},
-            upsert=True, return_document=ReturnDocument.AFTER, session=session))
+        try:
+            doc = await self.collection.find_one_and_update(
+                {"_id": customer_id},
+                {"$set": {"status": status, "statusAt": at},
+                 "$setOnInsert": {"deleted": False, "since": at, "learntFrom": learnt_from}},
+                upsert=True, return_document=ReturnDocument.AFTER, session=session)
+        except DuplicateKeyError:  # two first lookups of one id at once (a page's loaders): the other one inserted
+            doc = None
+        if doc is None:  # ... and SecantusDB may answer the losing upsert with None instead: read what won
+            doc = await self.collection.find_one({"_id": customer_id}, session=session)
+        if doc is None:
+            return Member(customer_id=customer_id, status=status, status_at=at, since=at, learnt_from=learnt_from)
+        return member_of(doc)
 
     async def known_many(self, customer_ids: list[str], at: datetime,
                          session: AsyncClientSession) -> dict[str, Member]:
