@@ -90,6 +90,13 @@ async def delete_broker_names(amqp_url: str, queues: list[str], exchanges: list[
                 pass
 
 
+async def delete_service_broker_names(amqp_url: str, *settings) -> None:
+    """Removes what services run for a bench declared: each one's queue and parking lot, and their exchange."""
+    queues = [name for one in settings for name in (one.queue_name, f"{one.queue_name}.dead")]
+    exchanges = sorted({name for one in settings for name in (one.events_exchange, f"{one.events_exchange}.dead")})
+    await delete_broker_names(amqp_url, queues, exchanges)
+
+
 def print_figures(figures: list[Figure]) -> None:
     for f in figures:
         print(f"  {f.subject}: {f.value:,.1f} {f.unit}; {f.baseline_subject}: {f.baseline:,.1f} {f.unit}; "

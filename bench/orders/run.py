@@ -13,7 +13,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 from pymongo import AsyncMongoClient
 
-from bench.harness import BenchSpec, Env, Figure, delete_broker_names, print_figures, servers
+from bench.harness import BenchSpec, Env, Figure, delete_service_broker_names, print_figures, servers
 from services.customers.app import create_app
 from services.customers.domain.orders import BulkOrderRow
 from services.customers.domain.search import search_fields
@@ -95,8 +95,7 @@ async def run(n: int, mongo_url: str, amqp_url: str) -> list[Figure]:
     finally:
         await raw.drop_database(database)
         await raw.close()
-        await delete_broker_names(amqp_url, [settings.queue_name, f"{settings.queue_name}.dead"],
-                                  [settings.events_exchange, f"{settings.events_exchange}.dead"])
+        await delete_service_broker_names(amqp_url, settings)
 
 
 def measure(env: Env, n: int) -> list[Figure]:

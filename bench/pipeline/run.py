@@ -14,7 +14,15 @@ from prometheus_client import REGISTRY
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bench.harness import BenchSpec, Env, Figure, delete_broker_names, print_figures, servers
+from bench.harness import (
+    BenchSpec,
+    Env,
+    Figure,
+    delete_broker_names,
+    delete_service_broker_names,
+    print_figures,
+    servers,
+)
 from bench.pipeline.bare import QueueConsumer, count_and_ack, record_credit_and_ack
 from bench.pipeline.traffic import customer_ids, publish_all, purchases
 from services.customers.app import create_app as create_customers_app
@@ -148,9 +156,7 @@ async def pipeline_phase(env: Env, tag: str, events: int, customers: int, queue_
             problem = await _credited_consistently(loyalty_app.state.runtime.db, len(envelopes))
             return len(envelopes) / seconds, len(envelopes) / (recorded_after or seconds), problem
     finally:
-        queues = [s.queue_name for s in (customers_settings, loyalty_settings)]
-        await delete_broker_names(env.amqp_url, queues + [f"{q}.dead" for q in queues],
-                                  [common["events_exchange"], f"{common['events_exchange']}.dead"])
+        await delete_service_broker_names(env.amqp_url, customers_settings, loyalty_settings)
         client = AsyncMongoClient(env.mongo_url)
         for settings in (customers_settings, loyalty_settings):
             await client.drop_database(settings.mongo_database)

@@ -14,7 +14,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 from pymongo import AsyncMongoClient
 
-from bench.harness import BenchSpec, Env, Figure, delete_broker_names
+from bench.harness import BenchSpec, Env, Figure, delete_service_broker_names
 from devstack.infra import ensure_rabbitmq, free_port, start_secantus
 from services.customers.app import create_app
 from services.customers.segments.domain.compiler import compile_filter
@@ -85,8 +85,7 @@ async def run(customers: int, mongo_url: str, amqp_url: str, repeats: int) -> li
     finally:
         await raw.drop_database(database)
         await raw.close()
-        await delete_broker_names(amqp_url, [settings.queue_name, f"{settings.queue_name}.dead"],
-                                  [settings.events_exchange, f"{settings.events_exchange}.dead"])
+        await delete_service_broker_names(amqp_url, settings)
 
 
 def measure(env: Env, customers: int) -> list[Figure]:
