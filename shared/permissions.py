@@ -13,7 +13,11 @@ class Role(str, Enum):
 class Permission(str, Enum):
     customers_read = "customers:read"
     customers_write = "customers:write"
-    customers_delete = "customers:delete"
+    customers_delete = "customers:delete"  # deleting and erasing a customer (both erase: docs/data-rights.md)
+    customers_personal_data = "customers:personal-data"  # one person's full export (a data subject request)
+    customers_import = "customers:import"
+    customers_export = "customers:export"  # lists of customers as CSV
+    customers_merge = "customers:merge"
     loyalty_read = "loyalty:read"
     loyalty_points = "loyalty:points"
     loyalty_programs = "loyalty:programs"
@@ -29,11 +33,12 @@ P = Permission
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.admin: frozenset(Permission),
     # Segments and campaigns, and reading customers to target them.
-    Role.marketer: frozenset({P.customers_read, P.loyalty_read, P.segments_read, P.segments_write,
-                              P.campaigns_read, P.campaigns_write}),
-    # Reads and edits customers and adds points; deletes nothing and sees no campaigns.
-    Role.support: frozenset({P.customers_read, P.customers_write, P.loyalty_read, P.loyalty_points,
-                             P.segments_read}),
+    Role.marketer: frozenset({P.customers_read, P.customers_export, P.loyalty_read, P.segments_read,
+                              P.segments_write, P.campaigns_read, P.campaigns_write}),
+    # Reads and edits customers, answers a person's data request, merges duplicates and adds points; deletes
+    # nothing, imports nothing and sees no campaigns.
+    Role.support: frozenset({P.customers_read, P.customers_write, P.customers_personal_data, P.customers_merge,
+                             P.loyalty_read, P.loyalty_points, P.segments_read}),
     Role.viewer: frozenset({P.customers_read, P.loyalty_read, P.segments_read, P.campaigns_read}),
 }
 
