@@ -179,3 +179,16 @@ class LoyaltyRewardRedeemed(Event):
     reward_name: str = Field(alias="rewardName")
     points: int
     code: str
+
+
+class CustomerErased(Event):
+    """A customer's personal data was erased (right to erasure). Every service overwrites what it keeps about the
+    person; orders, ledgers and counters stay under the customer id, now a pseudonym. The hashes (SHA-256 hex of
+    the lower-cased email and of the E.164 phone) are what a service keeps on its suppression list."""
+
+    TYPE = "customer.erased"
+    customer_id: str = Field(alias="customerId")
+    reason: str
+    erased_at: datetime = Field(alias="erasedAt")
+    email_hash: str | None = Field(None, alias="emailHash")
+    phone_hash: str | None = Field(None, alias="phoneHash")
