@@ -3,7 +3,7 @@ import httpx
 from fastapi import FastAPI
 
 from services.campaigns import events
-from services.campaigns.api import campaigns, messages, templates, tracking
+from services.campaigns.api import campaigns, data_export, messages, templates, tracking
 from services.campaigns.handlers.delivery import Deliverer
 from services.campaigns.handlers.deps import Deps
 from services.campaigns.handlers.scheduler import campaign_tick
@@ -41,5 +41,6 @@ def create_app(settings: CampaignsSettings, *,
                             jobs=[campaign_tick(deps)], close=close)
 
     return create_service_app(settings=settings, title="Campaigns service",
-                              routers=[campaigns.router, templates.router, messages.router, tracking.router],
+                              routers=[campaigns.router, templates.router, messages.router, tracking.router,
+                                       data_export.router],
                               setup=setup, public_prefixes=tracking.PUBLIC_PREFIXES)

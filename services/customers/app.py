@@ -2,7 +2,7 @@
 from fastapi import FastAPI
 
 from services.customers import events
-from services.customers.api import activity, customers, orders
+from services.customers.api import activity, customers, data_export, orders
 from services.customers.handlers.deps import Deps
 from services.customers.segments.api import routes as segment_routes
 from services.customers.segments.handlers import worker as segment_worker
@@ -22,5 +22,6 @@ def create_app(settings: CustomersSettings) -> FastAPI:
                             jobs=[segment_worker.refresh_job(deps)])
 
     return create_service_app(settings=settings, title="Customers service",
-                              routers=[customers.router, orders.router, activity.router, segment_routes.router],
+                              routers=[customers.router, orders.router, activity.router, segment_routes.router,
+                                       data_export.router],
                               setup=setup)

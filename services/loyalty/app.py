@@ -3,7 +3,7 @@ import httpx
 from fastapi import FastAPI
 
 from services.loyalty import events
-from services.loyalty.api import codes, jobs, members, programs
+from services.loyalty.api import codes, data_export, jobs, members, programs
 from services.loyalty.clients.customers import CustomersClient
 from services.loyalty.handlers.deps import Deps
 from services.loyalty.handlers.jobs import periodic_jobs
@@ -24,4 +24,5 @@ def create_app(settings: LoyaltySettings, *, customers_transport: httpx.AsyncBas
         return ServiceParts(deps, events.subscriptions(deps), jobs=periodic_jobs(deps), close=customers.aclose)
 
     return create_service_app(settings=settings, title="Loyalty service",
-                              routers=[programs.router, members.router, jobs.router, codes.router], setup=setup)
+                              routers=[programs.router, members.router, jobs.router, codes.router,
+                                       data_export.router], setup=setup)

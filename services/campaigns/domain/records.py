@@ -63,6 +63,8 @@ class Message:
     opened_at: datetime | None = None
     clicked_at: datetime | None = None
     unsubscribed_at: datetime | None = None
+    bounced_at: datetime | None = None
+    finished_at: datetime | None = None  # when the send ended (sent, failed, skipped at send time, unknown)
 
     @classmethod
     def from_doc(cls, doc: dict) -> "Message":
@@ -73,4 +75,5 @@ class Message:
                    links=tuple(doc.get("links") or ()),
                    created_at=doc.get("createdAt"), sending_at=doc.get("sendingAt"), sent_at=doc.get("sentAt"),
                    delivered_at=doc.get("deliveredAt"), opened_at=doc.get("openedAt"),
-                   clicked_at=doc.get("clickedAt"), unsubscribed_at=doc.get("unsubscribedAt"))
+                   clicked_at=doc.get("clickedAt"), unsubscribed_at=doc.get("unsubscribedAt"),
+                   bounced_at=doc.get("bouncedAt"), finished_at=doc.get("finishedAt"))

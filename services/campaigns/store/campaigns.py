@@ -7,6 +7,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.campaigns.domain import campaigns as rules
 from services.campaigns.store.counters import CounterStore
+from services.campaigns.store.slices import find_by_ids
 
 
 class CampaignStore:
@@ -33,6 +34,10 @@ class CampaignStore:
     async def get(self, campaign_id: str) -> dict | None:
         doc = await self.collection.find_one({"_id": campaign_id})
         return (await self._with_counts([doc]))[0] if doc else None
+
+    async def by_ids(self, campaign_ids: list[str]) -> dict[str, dict]:
+        """Campaign id -> its document (no counters); deleted campaigns are absent."""
+        return {d["_id"]: d for d in await find_by_ids(self.collection, campaign_ids)}
 
     async def page(self, query: dict, limit: int, offset: int) -> tuple[list[dict], int]:
         items = await self.collection.find(query).sort([("createdAt", DESCENDING), ("_id", DESCENDING)]) \

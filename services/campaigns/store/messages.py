@@ -10,6 +10,7 @@ from pymongo.errors import OperationFailure
 
 from services.campaigns.domain.records import Message, Settlement
 from services.campaigns.store.slices import SLICE, find_by_ids, slices
+from shared.data_export import read_all
 from shared.keyed_pages import pages_by_key
 
 
@@ -138,6 +139,12 @@ class MessageStore:
         pages = await pages_by_key(self.collection, "customerId", customer_ids,
                                    [("createdAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
         return {key: ([Message.from_doc(d) for d in page.items], page.total) for key, page in pages.items()}
+
+    async def all_for_customer(self, customer_id: str) -> list[Message]:
+        """Every message to the customer, newest first, for their data export (bounded: shared.data_export)."""
+        docs = await read_all(self.collection, {"customerId": customer_id},
+                              [("createdAt", DESCENDING), ("_id", DESCENDING)], what="messages")
+        return [Message.from_doc(d) for d in docs]
 
 
 def _each_its_own(items: list[tuple[str, dict]], names: tuple[str, ...]) -> list[dict]:

@@ -5,6 +5,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from shared.data_export import read_all
 from shared.keyed_pages import KeyedPage, pages_by_key
 
 
@@ -34,6 +35,11 @@ class ActivityStore:
         """A page of activity, newest first, for each customer id, in one query."""
         return await pages_by_key(self.collection, "customerId", customer_ids,
                                   [("occurredAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
+
+    async def all_for_customer(self, customer_id: str) -> list[dict]:
+        """The customer's whole timeline, newest first, for their data export (bounded: shared.data_export)."""
+        return await read_all(self.collection, {"customerId": customer_id},
+                              [("occurredAt", DESCENDING), ("_id", DESCENDING)], what="timeline entries")
 
     async def delete_for_customer(self, customer_id: str, session: AsyncClientSession) -> None:
         await self.collection.delete_many({"customerId": customer_id}, session=session)

@@ -4,6 +4,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from shared.data_export import read_all
 from shared.keyed_pages import KeyedPage, pages_by_key
 
 
@@ -68,6 +69,11 @@ class OrderStore:
         """A page of orders, newest first, for each customer id, in one query."""
         return await pages_by_key(self.collection, "customerId", customer_ids,
                                   [("placedAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
+
+    async def all_for_customer(self, customer_id: str) -> list[dict]:
+        """Every order of the customer, newest first, for their data export (bounded: shared.data_export)."""
+        return await read_all(self.collection, {"customerId": customer_id},
+                              [("placedAt", DESCENDING), ("_id", DESCENDING)], what="orders")
 
     async def delete_for_customer(self, customer_id: str, session: AsyncClientSession) -> None:
         await self.collection.delete_many({"customerId": customer_id}, session=session)

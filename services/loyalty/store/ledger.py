@@ -7,6 +7,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
 
 from services.loyalty.domain.records import LedgerEntry
+from shared.data_export import read_all
 from shared.keyed_pages import KeyedPage, pages_by_key
 
 CREDITS = ["earn", "adjust"]
@@ -94,6 +95,12 @@ class LedgerStore:
         pages = await pages_by_key(self.collection, "customerId", customer_ids,
                                    [("createdAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
         return {key: KeyedPage([entry_of(d) for d in found.items], found.total) for key, found in pages.items()}
+
+    async def all_for_customer(self, customer_id: str) -> list[LedgerEntry]:
+        """Every entry of the customer, newest first, for their data export (bounded: shared.data_export)."""
+        docs = await read_all(self.collection, {"customerId": customer_id},
+                              [("createdAt", DESCENDING), ("_id", DESCENDING)], what="ledger entries")
+        return [entry_of(d) for d in docs]
 
     async def expired_credits(self, now: datetime) -> dict[str, int]:
         """Per customer: all credits whose expiry has passed (debits are then taken from the oldest first)."""

@@ -6,6 +6,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.loyalty.domain.records import Redemption
+from shared.data_export import read_all
 
 # A code is issued, then consumed (once, by one order) or voided. Codes from before statuses existed have no status
 # field and count as issued: hence "not consumed and not voided" rather than "issued".
@@ -45,6 +46,8 @@ class RedemptionStore:
         await self.collection.create_index([("customerId", ASCENDING), ("requestId", ASCENDING)], unique=True,
                                            partialFilterExpression={"requestId": {"$type": "string"}})
         await self.collection.create_index([("programId", ASCENDING), ("createdAt", ASCENDING)])
+        # A person's codes for their data export (the (customerId, requestId) index is partial: never planned).
+        await self.collection.create_index([("customerId", ASCENDING), ("createdAt", ASCENDING), ("_id", ASCENDING)])
 
     async def insert(self, redemption: Redemption, session: AsyncClientSession) -> None:
         await self.collection.insert_one(redemption_doc(redemption), session=session)
@@ -82,6 +85,12 @@ class RedemptionStore:
             {"$sort": {"redemptions": -1, "_id": 1}}, {"$limit": limit},
         ])
         return await cursor.to_list()
+
+    async def all_for_customer(self, customer_id: str) -> list[Redemption]:
+        """Every code issued to the customer, oldest first, for their data export (bounded: shared.data_export)."""
+        docs = await read_all(self.collection, {"customerId": customer_id},
+                              [("createdAt", ASCENDING), ("_id", ASCENDING)], what="redemptions")
+        return [redemption_of(d) for d in docs]
 
     async def delete_for_customer(self, customer_id: str, session: AsyncClientSession) -> None:
         await self.collection.delete_many({"customerId": customer_id}, session=session)

@@ -7,6 +7,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from shared.data_export import read_all
 from shared.errors import Conflict
 
 # Member counts are split over shards so concurrent joins don't all write one hot document.
@@ -110,6 +111,16 @@ class SegmentStore:
             query["customerId"] = {"$gt": after}
         rows = await self.members.find(query, {"customerId": 1}).sort("customerId", ASCENDING).limit(limit).to_list()
         return [r["customerId"] for r in rows]
+
+    async def segments_of(self, customer_id: str) -> list[dict]:
+        """The segments the customer is in now, each with its name and since when, for their data export."""
+        rows = await read_all(self.members, {"customerId": customer_id}, [("segmentId", ASCENDING)],
+                              what="segment memberships")
+        segments = {d["_id"]: d for d in await self.segments.find(
+            {"_id": {"$in": [r["segmentId"] for r in rows]}}, {"name": 1, "slug": 1}).to_list()}
+        return [{"segmentId": r["segmentId"], "slug": segments[r["segmentId"]]["slug"],
+                 "name": segments[r["segmentId"]]["name"], "since": r.get("since")}
+                for r in rows if r["segmentId"] in segments]  # a segment deleted meanwhile holds no one
 
     async def all_member_ids(self, segment_id: str) -> list[str]:
         return [r["customerId"] async for r in self.members.find({"segmentId": segment_id}, {"customerId": 1})]
