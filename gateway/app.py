@@ -23,6 +23,7 @@ from gateway.auth.api_keys import ApiKeyStore
 from gateway.auth.caller import Authenticator, AuthFailed
 from gateway.auth.oidc import OidcConfig, oidc_verifier
 from gateway.context import Clients, Context
+from gateway.data_export.routes import export_routes
 from gateway.http_errors import CodedErrorsView
 from gateway.live.feed import LiveFeed
 from gateway.loaders import Loaders
@@ -142,7 +143,7 @@ def create_app(settings: GatewaySettings, *, mounts: dict[str, httpx.AsyncBaseTr
 
     routes = [Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),
               Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics),
-              *public_link_routes(settings.campaigns_url, state)]
+              *public_link_routes(settings.campaigns_url, state), *export_routes(settings, state)]
     middleware = [Middleware(HttpMetrics)]
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],

@@ -17,6 +17,7 @@ from gateway.campaigns.queries import CampaignQueries
 from gateway.clients.base import ServiceError
 from gateway.customers.mutations import CustomerMutations
 from gateway.customers.queries import CustomerQueries
+from gateway.data_export.queries import DataExportQueries
 from gateway.errors import ErrorCodes
 from gateway.limits import DepthLimiter
 from gateway.live.subscriptions import LiveSubscriptions
@@ -37,6 +38,7 @@ QUERIES: tuple[type, ...] = (
     SegmentQueries,
     ApiKeyQueries,
     AuditQueries,
+    DataExportQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     CustomerMutations,

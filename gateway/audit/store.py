@@ -16,6 +16,10 @@ class InvalidAuditCursor(ValueError):
     """`after` is not a cursor this store produced."""
 
 
+class TooManyAuditRecords(Exception):
+    """More records name an id than a data export takes whole."""
+
+
 def _to_doc(record: AuditRecord) -> dict:
     doc = asdict(record)
     doc["_id"] = doc.pop("id")
@@ -87,3 +91,13 @@ class AuditStore:
             query = {"$and": [query, {"$or": [{"at": {"$lt": at}}, {"at": at, "_id": {"$lt": record_id}}]}]}
         docs = await self.collection.find(query).sort(_NEWEST_FIRST).limit(limit + 1).to_list()
         return [_from_doc(d) for d in docs[:limit]], total, len(docs) > limit
+
+    async def about(self, target_id: str, max_records: int) -> list[AuditRecord]:
+        """Every record naming this id, newest first, read in batches.
+        Raises TooManyAuditRecords past `max_records` (a data export refuses rather than cuts)."""
+        cursor = self.collection.find({"targetIds": target_id}).sort(_NEWEST_FIRST).batch_size(1000) \
+            .limit(max_records + 1)
+        docs = [doc async for doc in cursor]
+        if len(docs) > max_records:
+            raise TooManyAuditRecords(f"more than {max_records} audit records name {target_id}")
+        return [_from_doc(d) for d in docs]

@@ -13,6 +13,7 @@ FIELDS: dict[str, P] = {
     "Query.customers": P.customers_read,
     "Query.customer": P.customers_read,
     "Query.customerStats": P.customers_read,
+    "Query.exportCustomerData": P.customers_personal_data,  # one person's whole data; audited (data_export)
     "Mutation.createCustomer": P.customers_write,
     "Mutation.updateCustomer": P.customers_write,
     "Mutation.deleteCustomer": P.customers_delete,

@@ -28,10 +28,12 @@ class ServiceClient:
         self.name = name
 
     async def request(self, method: str, path: str, *, json: Any = None, params: dict | None = None,
-                      headers: dict | None = None) -> Any:
+                      headers: dict | None = None, timeout: float | None = None) -> Any:
+        """`timeout`: seconds for this call instead of the client's (a whole data export takes longer)."""
         try:
             response = await self.http.request(method, self.base_url + path, json=json, params=params,
-                                               headers=headers)
+                                               headers=headers,
+                                               timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout)
         except httpx.TimeoutException as exc:
             raise ServiceError(504, "UNAVAILABLE", f"{self.name} service timed out") from exc
         except httpx.TransportError as exc:

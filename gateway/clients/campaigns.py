@@ -49,3 +49,8 @@ class CampaignsClient(ServiceClient):
     async def messages_by_customer_ids(self, ids: list[str], limit: int, offset: int) -> dict[str, Any]:
         return await self.request("GET", "/messages", params={"customerIds": ",".join(ids), "limit": limit,
                                                               "offset": offset})
+
+    async def data_export(self, customer_id: str, headers: dict, timeout: float) -> dict:
+        """This service's whole part of one person's data export (GET /customers/{id}/data-export)."""
+        return await self.request("GET", f"/customers/{path_id(customer_id)}/data-export", headers=headers,
+                                  timeout=timeout)

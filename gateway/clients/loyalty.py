@@ -50,3 +50,8 @@ class LoyaltyClient(ServiceClient):
     async def ledgers_by_customer_ids(self, ids: list[str], limit: int, offset: int) -> dict[str, Any]:
         return await self.request("GET", "/loyalty/ledger", params={"customerIds": ",".join(ids), "limit": limit,
                                                                    "offset": offset})
+
+    async def data_export(self, customer_id: str, headers: dict, timeout: float) -> dict:
+        """This service's whole part of one person's data export (GET /customers/{id}/data-export)."""
+        return await self.request("GET", f"/customers/{path_id(customer_id)}/data-export", headers=headers,
+                                  timeout=timeout)
