@@ -2,7 +2,7 @@
 from fastapi import FastAPI
 
 from services.customers import events
-from services.customers.api import activity, customers, data_export, orders
+from services.customers.api import activity, consents, customers, data_export, orders
 from services.customers.handlers.deps import Deps
 from services.customers.segments.api import routes as segment_routes
 from services.customers.segments.handlers import worker as segment_worker
@@ -23,5 +23,5 @@ def create_app(settings: CustomersSettings) -> FastAPI:
 
     return create_service_app(settings=settings, title="Customers service",
                               routers=[customers.router, orders.router, activity.router, segment_routes.router,
-                                       data_export.router],
+                                       data_export.router, consents.router],
                               setup=setup)

@@ -1,5 +1,5 @@
 """What the customers service publishes and which events it consumes."""
-from services.customers.handlers import orders, timeline, unsubscribes
+from services.customers.handlers import consent_events, orders, timeline, unsubscribes
 from services.customers.handlers.deps import Deps
 from shared.events import contracts
 from shared.runtime import EventHandler, bind_handlers
@@ -7,7 +7,7 @@ from shared.runtime import EventHandler, bind_handlers
 PUBLISHES = [contracts.CustomerCreated, contracts.CustomerUpdated, contracts.CustomerDeleted,
              contracts.CustomerActivityRecorded, contracts.SegmentMembershipChanged,
              contracts.OrderRecorded, contracts.OrderPaid, contracts.OrderItemsReturned, contracts.OrderRefunded,
-             contracts.OrderStatusChanged]
+             contracts.OrderStatusChanged, contracts.CustomerConsentConfirmationRequested]
 
 CONSUMES = {
     contracts.OrderPlaced.TYPE: orders.on_order_placed,
@@ -15,6 +15,7 @@ CONSUMES = {
     contracts.LoyaltyPointsChanged.TYPE: timeline.on_loyalty_points_changed,
     contracts.LoyaltyTierChanged.TYPE: timeline.on_loyalty_tier_changed,
     contracts.CustomerUnsubscribed.TYPE: unsubscribes.on_customer_unsubscribed,
+    contracts.CustomerConsentConfirmed.TYPE: consent_events.on_consent_confirmed,
     contracts.CampaignMessageSent.TYPE: unsubscribes.on_campaign_message,
     contracts.CampaignMessageOpened.TYPE: unsubscribes.on_campaign_message,
     contracts.CampaignMessageClicked.TYPE: unsubscribes.on_campaign_message,

@@ -19,12 +19,21 @@ class SegmentSettings(BaseModel):
     http_timeout_seconds: float = Field(10.0, gt=0)
 
 
+class ConsentSettings(BaseModel):
+    """Consent rules, `CustomersSettings.consent`, set by CONSENT_* environment variables
+    (CONSENT_DOUBLE_OPT_IN=true is consent.double_opt_in). docs/data-rights.md, Consent with proof."""
+
+    double_opt_in: bool = Field(False, description="an email marketing grant from a signup form waits (pending) "
+                                                   "until the person clicks the link of a confirmation mail")
+
+
 class CustomersSettings(ServiceSettings):
     # "_" with one split: SEGMENTS_BATCH_SIZE reaches segments.batch_size, the variable names segments always had.
-    # Only nested models are split this way, and `segments` is the only one.
+    # Only nested models are split this way: `segments` and `consent` (CONSENT_DOUBLE_OPT_IN).
     model_config = SettingsConfigDict(env_nested_delimiter="_", env_nested_max_split=1)
 
     service_name: str = "customers"
     mongo_database: str = "customers"
     port: int = 8001
     segments: SegmentSettings = Field(default_factory=SegmentSettings)
+    consent: ConsentSettings = Field(default_factory=ConsentSettings)

@@ -3,6 +3,7 @@ from typing import Annotated
 
 from pydantic import AnyHttpUrl, EmailStr, Field
 
+from services.customers.domain.consents import ConsentProof
 from services.customers.domain.fields import (
     CustomerStatus,
     Gender,
@@ -31,9 +32,10 @@ class Preferences(InputModel):
 
 
 class Communication(InputModel):
-    """Opt-ins per channel; email on by default, SMS and push need an explicit yes."""
+    """Marketing opt-ins per channel. Every channel is off until consent arrives with a source: these flags are
+    derived from the consent ledger (domain/consents.py); setting them records a consent (handlers/consents.py)."""
 
-    email: bool = True
+    email: bool = False
     sms: bool = False
     push: bool = False
 
@@ -54,6 +56,9 @@ class CustomerCreate(InputModel):
     avatar: AnyHttpUrl | None = None
     registration_date: Timestamp | None = Field(None, alias="registrationDate",
                                                description="for imports; defaults to now")
+    consent: ConsentProof | None = Field(None, description="how the opt-ins in `communication` were given (a "
+                                                           "signup form's wording, IP, user agent); without it "
+                                                           "they are recorded as staff's (source admin)")
 
 
 class CustomerUpdate(InputModel):
@@ -72,7 +77,12 @@ class CustomerUpdate(InputModel):
     tags: list[Tag] | None = Field(None, max_length=50)
     notes: str | None = Field(None, max_length=5000)
     avatar: AnyHttpUrl | None = None
+    consent: ConsentProof | None = Field(None, description="how the changed opt-ins in `communication` were "
+                                                           "given; without it, staff's word (source admin)")
 
+
+# Not profile fields: what the handlers record beside the profile.
+NOT_STORED = {"registration_date", "consent"}
 
 REQUIRED_ON_UPDATE = ("first_name", "last_name", "email", "address", "preferences", "communication", "status", "tags")
 

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from services.customers.segments.handlers.deps import SegmentParts
 from services.customers.settings import CustomersSettings
 from services.customers.store.activity import ActivityStore
+from services.customers.store.consents import ConsentStore
 from services.customers.store.customers import CustomerStore
 from services.customers.store.orders import OrderStore
 from shared.internal_auth import internal_headers
@@ -19,15 +20,16 @@ class Deps:
     orders: OrderStore
     activity: ActivityStore
     segments: SegmentParts
+    consents: ConsentStore = None  # set by build (a default: other stores may be added after it)
 
     @classmethod
     def build(cls, settings: CustomersSettings, runtime: ServiceRuntime) -> "Deps":
         db = runtime.db
         return cls(settings, runtime, CustomerStore(db), OrderStore(db), ActivityStore(db),
-                   SegmentParts.build(db, settings.segments, internal_headers(settings)))
+                   SegmentParts.build(db, settings.segments, internal_headers(settings)), consents=ConsentStore(db))
 
     async def ensure_indexes(self) -> None:
-        for store in (self.customers, self.orders, self.activity, self.segments):
+        for store in (self.customers, self.orders, self.activity, self.segments, self.consents):
             await store.ensure_indexes()
 
 

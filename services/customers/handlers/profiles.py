@@ -5,12 +5,14 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.customers.domain import activity
 from services.customers.domain.customers import (
+    NOT_STORED,
     REQUIRED_ON_UPDATE,
     CustomerCreate,
     CustomerUpdate,
     profile_fields,
 )
 from services.customers.domain.search import search_fields
+from services.customers.handlers import consents
 from services.customers.handlers.activity_log import record_activity
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.segments.handlers.membership import refresh_membership
@@ -35,18 +37,25 @@ async def get_customer(deps: Deps, customer_id: str) -> dict:
 
 
 async def create_customer(deps: Deps, body: CustomerCreate, correlation_id: str | None = None) -> dict:
+    _check_consent(body)
     now = utcnow()
     doc = {
         "_id": str(uuid.uuid4()),
-        **profile_fields(body, fields=set(CustomerCreate.model_fields) - {"registration_date"}),
+        **profile_fields(body, fields=set(CustomerCreate.model_fields) - NOT_STORED),
         "registrationDate": body.registration_date or now,
         "loyaltyPoints": 0, "loyaltyLifetimePoints": 0, "loyaltyTier": "bronze",
         "totalSpentMinor": 0, "totalOrders": 0, "lastPurchaseDate": None,
         "createdAt": now, "updatedAt": now,
     }
     doc.update(search_fields(doc))
+    requested = doc["communication"] if "communication" in body.model_fields_set else {}
 
     async def work(session: AsyncClientSession) -> None:
+        # Opted out by default: a flag set here is a consent, recorded (and maybe held for double opt-in)
+        # before the profile is stored with the flags the ledger gives.
+        none = {channel: False for channel in consents.CHANNELS}
+        doc["communication"] = await consents.record_profile_change(deps, doc, requested, none, body.consent,
+                                                                    session, now)
         await deps.customers.insert(doc, session)
         await refresh_membership(deps, doc["_id"], session)
         await record_activity(deps, activity.entry(doc["_id"], "profile.created", "Customer profile created", now),
@@ -60,20 +69,26 @@ async def create_customer(deps: Deps, body: CustomerCreate, correlation_id: str 
 
 async def update_customer(deps: Deps, customer_id: str, body: CustomerUpdate,
                           correlation_id: str | None = None) -> dict:
-    sent = body.model_fields_set
+    _check_consent(body)
+    sent = body.model_fields_set - NOT_STORED
     for name in REQUIRED_ON_UPDATE:
         if name in sent and getattr(body, name) is None:
             alias = CustomerUpdate.model_fields[name].alias or name
             raise ValidationFailed(f"{alias} cannot be null", field=alias)
     values = profile_fields(body, fields=sent)
     unset = [key for key, value in values.items() if value is None]
-    changes = {key: value for key, value in values.items() if value is not None}
+    requested_changes = {key: value for key, value in values.items() if value is not None}
     now = utcnow()
 
     async def work(session: AsyncClientSession) -> dict:
         current = await deps.customers.get(customer_id, session)
         if current is None:
             raise NotFound(f"customer {customer_id} not found", field="id")
+        changes = dict(requested_changes)  # this attempt's (a transaction may run its work again)
+        if "communication" in changes:  # each changed flag is a consent decision, recorded first
+            changes["communication"] = await consents.record_profile_change(
+                deps, current, changes["communication"], current.get("communication") or {}, body.consent,
+                session, now)
         merged = {**current, **changes}
         for key in unset:
             merged.pop(key, None)
@@ -90,6 +105,11 @@ async def update_customer(deps: Deps, customer_id: str, body: CustomerUpdate,
         return updated
 
     return await deps.runtime.transaction(work)
+
+
+def _check_consent(body: CustomerCreate | CustomerUpdate) -> None:
+    if body.consent is not None and body.communication is None:
+        raise ValidationFailed("consent describes opt-ins given in communication; send both", field="consent")
 
 
 async def delete_customer(deps: Deps, customer_id: str, correlation_id: str | None = None) -> None:

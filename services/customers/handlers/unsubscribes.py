@@ -1,10 +1,12 @@
-"""What campaigns tells customers: unsubscribes turn an opt-in off; sends, opens and clicks go on the timeline."""
+"""What campaigns tells customers: unsubscribes are revokes in the consent ledger (the opt-in goes off); sends,
+opens and clicks go on the timeline."""
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.customers.domain import activity
+from services.customers.domain.consents import UNSUBSCRIBE_SOURCES
+from services.customers.handlers import consents
 from services.customers.handlers.activity_log import record_activity
-from services.customers.handlers.deps import Deps, utcnow
-from services.customers.handlers.profiles import contact_event
+from services.customers.handlers.deps import Deps
 from shared.events import contracts
 from shared.events.envelope import Envelope
 
@@ -15,19 +17,17 @@ _VERBS = {contracts.CampaignMessageSent.TYPE: ("campaign.sent", "Sent"),
 
 async def on_customer_unsubscribed(deps: Deps, event: contracts.CustomerUnsubscribed, envelope: Envelope,
                                    session: AsyncClientSession) -> None:
-    """Turns the channel's opt-in off and says so with customer.updated; a deleted customer is skipped."""
+    """Appends the revoke to the consent ledger (source: unsubscribe link, SMS STOP or spam complaint, as of when
+    it happened) and re-derives the channel's opt-in flag; a deleted customer is skipped. Every unsubscribe is
+    recorded, even one for a channel already off: it is the person's own act, and proof of it."""
     current = await deps.customers.get(event.customer_id, session)
-    if current is None or not (current.get("communication") or {}).get(event.channel, False):
+    if current is None:
         return
-    now = utcnow()
-    updated = await deps.customers.update(event.customer_id, {f"communication.{event.channel}": False,
-                                                              "updatedAt": now}, [], session)
-    await record_activity(deps, activity.entry(event.customer_id, "communication.unsubscribed",
-                                           f"Unsubscribed from {event.channel}", envelope.occurred_at,
-                                           {"channel": event.channel, "campaignId": event.campaign_id,
-                                            "source": event.source}), session)
-    await deps.runtime.outbox.add(session, contact_event(contracts.CustomerUpdated, updated, ["communication"]),
-                                  correlation_id=envelope.correlation_id)
+    source = UNSUBSCRIBE_SOURCES.get(event.source, "unsubscribe_link")
+    await consents.append(deps, current, consents.Entry(
+        channel=event.channel, status="revoked", source=source, occurred_at=envelope.occurred_at,
+        campaign_id=event.campaign_id), session)
+    await consents.settle_flags(deps, current, {event.channel}, session, correlation_id=envelope.correlation_id)
 
 
 async def on_campaign_message(deps: Deps, event: contracts.CampaignMessageEvent, envelope: Envelope,

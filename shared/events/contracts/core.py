@@ -192,3 +192,27 @@ class CustomerErased(Event):
     erased_at: datetime = Field(alias="erasedAt")
     email_hash: str | None = Field(None, alias="emailHash")
     phone_hash: str | None = Field(None, alias="phoneHash")
+
+
+class CustomerConsentConfirmationRequested(Event):
+    """Double opt-in (H1, docs/data-rights.md "Consent with proof"): customers recorded a pending email marketing
+    consent; campaigns mails the person a confirmation link (a transactional mail, sent whatever the opt-ins)."""
+
+    TYPE = "customer.consent.confirmation.requested"
+    customer_id: str = Field(alias="customerId")
+    consent_id: str = Field(alias="consentId")  # the pending ledger record the link confirms
+    email: str
+    first_name: str | None = Field(None, alias="firstName")
+    wording: str | None = None
+
+
+class CustomerConsentConfirmed(Event):
+    """Campaigns: the person clicked the confirmation link of a pending consent; customers appends the grant
+    (source double_opt_in) with the click's IP and user agent as its proof."""
+
+    TYPE = "customer.consent.confirmed"
+    customer_id: str = Field(alias="customerId")
+    consent_id: str = Field(alias="consentId")
+    confirmed_at: datetime = Field(alias="confirmedAt")
+    ip: str | None = None
+    user_agent: str | None = Field(None, alias="userAgent")
