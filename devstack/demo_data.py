@@ -25,6 +25,8 @@ CATEGORIES = ["dresses", "tops", "knitwear", "denim", "trousers", "skirts", "out
 # (tag, how often a customer carries it)
 TAGS = [("newsletter", 0.55), ("vip", 0.08), ("sale-hunter", 0.2), ("eco-conscious", 0.12),
         ("gift-buyer", 0.1), ("returns-often", 0.05), ("early-access", 0.06)]
+DEMO_CONSENT = {"source": "signup_form", "form": "demo-data",
+                "wording": "Yes, send me Joantees news and offers. I can unsubscribe at any time."}
 NOTES = ["Prefers evening delivery", "Asked about the petite range", "Allergic to wool; suggest cotton blends",
          "Returns items often; check fit notes", "Buys gifts every December", "Likes to hear about new drops first",
          "Prefers store pickup", "Requested no SMS before 9am"]
@@ -105,6 +107,9 @@ def _customer(fake: Faker, rng: Random, now: datetime, emails: set[str]) -> dict
                         "brands": rng.sample(BRANDS, rng.randint(1, 3)),
                         "categories": rng.sample(CATEGORIES, rng.randint(1, 4))},
         "communication": {"email": rng.random() < 0.85, "sms": rng.random() < 0.35, "push": rng.random() < 0.25},
+        # Customers are opted out until consent arrives with a source: the demo's opt-ins came from the shop's
+        # signup form (recorded in each customer's consent ledger).
+        "consent": DEMO_CONSENT,
         "status": rng.choices(["active", "inactive", "suspended"], weights=[88, 9, 3])[0],
         "tags": [tag for tag, share in TAGS if rng.random() < share],
         "registrationDate": registered.isoformat(),
