@@ -7,7 +7,7 @@ from services.customers.api.deps import DepsDep
 from services.customers.api.models import CustomerPublic, CustomerStats
 from services.customers.domain.customers import CustomerCreate, CustomerUpdate
 from services.customers.domain.queries import CustomerQuery
-from services.customers.handlers import profiles, stats
+from services.customers.handlers import merges, profiles, stats
 from shared.api import Correlation, Page
 from shared.money import to_units
 
@@ -17,6 +17,10 @@ router = APIRouter(prefix="/customers", tags=["customers"])
 @router.get("", response_model=Page[CustomerPublic])
 async def list_customers(deps: DepsDep, query: Annotated[CustomerQuery, Query()]) -> Page[CustomerPublic]:
     docs, total = await deps.customers.search(query)
+    if query.ids and query.offset == 0:
+        # The batch read by id (the gateway's loader) answers merged ids too, with their tombstones.
+        tombstones = await merges.tombstones_among(deps, query.ids, docs)
+        docs, total = docs + tombstones, total + len(tombstones)
     return Page(items=[CustomerPublic.from_doc(d) for d in docs], total=total, limit=query.limit, offset=query.offset)
 
 

@@ -31,6 +31,8 @@ class CustomerPublic(PublicModel):
     tags: list[str]
     notes: str | None = None
     avatar: str | None = None
+    merged_into: str | None = Field(None, alias="mergedInto",
+                                    description="set on a merged customer's tombstone: the customer it became")
     created_at: datetime = Field(alias="createdAt")
     updated_at: datetime = Field(alias="updatedAt")
 
@@ -46,6 +48,7 @@ class CustomerPublic(PublicModel):
             communication=doc.get("communication") or {}, tags=doc.get("tags") or [],
             loyaltyPoints=doc.get("loyaltyPoints", 0), loyaltyTier=doc.get("loyaltyTier") or "bronze",
             totalSpent=to_units(spent), totalOrders=orders, averageOrderValue=to_units(divide_minor(spent, orders)),
+            mergedInto=doc.get("mergedInto"),
         )
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-SEARCH_VERSION = 1  # bump when the keys change: the store's backfill then rewrites every customer's
+# Version 2 added nameZipKey (domain/duplicates.py).
+SEARCH_VERSION = 2  # bump when the keys change: the store's backfill then rewrites every customer's
 PREFIX_LENGTH = 16
 _PHONE_QUERY = re.compile(r"\+?[\d\s().-]+")
 _WORD_SEPARATORS = re.compile(r"[\s,;]+")
@@ -53,10 +54,14 @@ def search_keys(doc: dict) -> list[str]:
 
 
 def search_fields(doc: dict) -> dict:
-    """The stored search fields of a customer document, computed from its name, email and phone."""
+    """The stored search fields of a customer document, computed from its name, email, phone and postal code
+    (nameZipKey: the key likely duplicates are grouped by, domain/duplicates.py)."""
+    from services.customers.domain.duplicates import name_zip_key  # it imports fold from here
+
     keys = search_keys(doc)
     prefixes = sorted({key[:length] for key in keys for length in range(1, min(len(key), PREFIX_LENGTH) + 1)})
-    return {"searchPrefixes": prefixes, "searchText": " ".join(keys), "searchVersion": SEARCH_VERSION}
+    return {"searchPrefixes": prefixes, "searchText": " ".join(keys), "nameZipKey": name_zip_key(doc),
+            "searchVersion": SEARCH_VERSION}
 
 
 @dataclass(frozen=True)

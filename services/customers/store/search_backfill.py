@@ -11,7 +11,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from services.customers.domain.search import SEARCH_VERSION, search_fields
 
-SOURCE_FIELDS = ("firstName", "lastName", "email", "phone")
+SOURCE_FIELDS = ("firstName", "lastName", "email", "phone", "address")  # address: nameZipKey
 
 
 def _unchanged_since_read(doc: dict) -> dict:

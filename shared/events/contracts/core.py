@@ -194,6 +194,15 @@ class CustomerErased(Event):
     phone_hash: str | None = Field(None, alias="phoneHash")
 
 
+class CustomerMerged(Event):
+    """Two profiles of one person became one: everything of mergedId now belongs to keptId (docs/data-rights.md,
+    "Merging duplicates"). mergedId answers from now on as a tombstone naming keptId."""
+
+    TYPE = "customer.merged"
+    kept_id: str = Field(alias="keptId")
+    merged_id: str = Field(alias="mergedId")
+
+
 class CustomerConsentConfirmationRequested(Event):
     """Double opt-in (H1, docs/data-rights.md "Consent with proof"): customers recorded a pending email marketing
     consent; campaigns mails the person a confirmation link (a transactional mail, sent whatever the opt-ins)."""
