@@ -39,6 +39,7 @@ class Loaders:
     loyalty_by_customer_id: DataLoader
     loyalty_ledger_by_customer_id: DataLoader
     messages_by_customer_id: DataLoader
+    consents_by_customer_id: DataLoader
 
     @classmethod
     def build(cls, clients) -> "Loaders":
@@ -48,4 +49,5 @@ class Loaders:
                    activity_by_customer_id=_paged_loader(customers.activity_by_customer_ids),
                    loyalty_by_customer_id=loyalty_by_customer_id_loader(clients.loyalty),
                    loyalty_ledger_by_customer_id=_paged_loader(clients.loyalty.ledgers_by_customer_ids),
-                   messages_by_customer_id=_paged_loader(clients.campaigns.messages_by_customer_ids))
+                   messages_by_customer_id=_paged_loader(clients.campaigns.messages_by_customer_ids),
+                   consents_by_customer_id=_paged_loader(customers.consents_by_customer_ids))

@@ -15,6 +15,7 @@ from gateway.audit.queries import AuditQueries
 from gateway.campaigns.mutations import CampaignMutations
 from gateway.campaigns.queries import CampaignQueries
 from gateway.clients.base import ServiceError
+from gateway.consents.mutations import ConsentMutations
 from gateway.customers.mutations import CustomerMutations
 from gateway.customers.queries import CustomerQueries
 from gateway.data_export.queries import DataExportQueries
@@ -46,6 +47,7 @@ MUTATIONS: tuple[type, ...] = (
     CampaignMutations,
     SegmentMutations,
     ApiKeyMutations,
+    ConsentMutations,
 )
 
 SUBSCRIPTIONS: tuple[type, ...] = (

@@ -22,6 +22,7 @@ FIELDS: dict[str, P] = {
     "Mutation.recordOrders": P.customers_write,
     "Mutation.returnOrderItems": P.customers_write,
     "Mutation.recordInteraction": P.customers_write,
+    "Mutation.recordConsent": P.customers_write,  # the consent ledger (gateway/consents)
     # loyalty
     "Query.loyaltyPrograms": P.loyalty_read,
     "Query.loyaltyProgram": P.loyalty_read,
@@ -70,6 +71,7 @@ FIELDS: dict[str, P] = {
     # cross-service fields on a customer
     "Customer.loyalty": P.loyalty_read,
     "Customer.messages": P.campaigns_read,
+    "Customer.consents": P.customers_read,  # proof of consent: IP addresses and user agents
 }
 
 

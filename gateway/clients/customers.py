@@ -54,3 +54,10 @@ class CustomersClient(ServiceClient):
         """This service's whole part of one person's data export (GET /customers/{id}/data-export)."""
         return await self.request("GET", f"/customers/{path_id(customer_id)}/data-export", headers=headers,
                                   timeout=timeout)
+
+    async def record_consent(self, customer_id: str, body: dict, headers: dict) -> dict:
+        return await self.request("POST", f"/customers/{path_id(customer_id)}/consents", json=body, headers=headers)
+
+    async def consents_by_customer_ids(self, ids: list[str], limit: int, offset: int) -> dict[str, Any]:
+        return await self.request("GET", "/consents", params={"customerIds": ",".join(ids), "limit": limit,
+                                                              "offset": offset})

@@ -7,6 +7,8 @@ from strawberry.types import Info
 
 from gateway.audit.types import Actor
 from gateway.campaigns.types import Message
+from gateway.consents.fields import consents_page
+from gateway.consents.types import Consent
 from gateway.customers.enums import CustomerStatus, Gender, LoyaltyTier, OrderStatus
 from gateway.loyalty.types import LoyaltyAccount
 from gateway.pagination import Connection, page_window
@@ -189,6 +191,11 @@ class Customer:
         page = await info.context.loaders.messages_by_customer_id.load((self.id, limit, offset))
         return Connection.from_page([Message.from_json(m) for m in page["items"]], offset=offset,
                                     total=page["total"])
+
+    @strawberry.field(description="The consent ledger, newest first: every grant and revoke with its proof; "
+                                  "`communication` is what it says today.")
+    async def consents(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Consent]:
+        return await consents_page(self.id, info, first, after)
 
     @classmethod
     def from_json(cls, data: dict) -> "Customer":

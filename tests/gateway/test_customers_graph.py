@@ -42,7 +42,10 @@ async def test_create_customer_record_two_orders_read_totals_orders_and_timeline
     assert [e["node"]["total"] for e in result["orders"]["edges"]] == [30.25, 119.8]
     assert result["orders"]["edges"][1]["node"]["items"] == [
         {"sku": "DR-1", "quantity": 2, "unitPrice": 59.9, "lineTotal": 119.8}]
-    timeline = [(e["node"]["type"], e["node"]["summary"]) for e in result["activity"]["edges"]]
+    # The sms opt-in's consent (consent.granted, at the same moment as profile.created) and loyalty's points
+    # entries (arriving when loyalty gets to them) are not what this test is about.
+    timeline = [(e["node"]["type"], e["node"]["summary"]) for e in result["activity"]["edges"]
+                if e["node"]["type"] in ("profile.created", "order.placed")]
     # By date, newest first.
     assert [kind for kind, _ in timeline] == ["profile.created", "order.placed", "order.placed"]
     assert "30.25" in timeline[1][1] and "119.80" in timeline[2][1]
