@@ -2,12 +2,15 @@
 from fastapi import FastAPI
 
 from services.customers import events
-from services.customers.api import activity, consents, customers, data_export, orders
+from services.customers.api import activity, consents, csv_jobs, customers, data_export, orders
+from services.customers.handlers import csv_worker
+from services.customers.handlers.csv_parts import CsvParts
 from services.customers.handlers.deps import Deps
 from services.customers.segments.api import routes as segment_routes
 from services.customers.segments.handlers import worker as segment_worker
 from services.customers.segments.handlers.crud import install_prebuilt
 from services.customers.settings import CustomersSettings
+from services.customers.store.csv_jobs import CsvJobStore
 from shared.runtime import ServiceRuntime
 from shared.service_app import ServiceParts, create_service_app
 
@@ -17,11 +20,15 @@ def create_app(settings: CustomersSettings) -> FastAPI:
         deps = Deps.build(settings, runtime)
         await deps.ensure_indexes()
         await install_prebuilt(deps)
+        csv = app.state.csv = CsvParts(settings.csv, CsvJobStore(runtime.db))  # CSV import and export jobs
+        await csv.store.ensure_indexes()
         return ServiceParts(deps, events.subscriptions(deps),
-                            background=[segment_worker.job_worker(deps, runtime.instance_id)],
+                            background=[segment_worker.job_worker(deps, runtime.instance_id),
+                                        csv_worker.job_worker(deps, csv, runtime.instance_id)],
                             jobs=[segment_worker.refresh_job(deps)])
 
-    return create_service_app(settings=settings, title="Customers service",
-                              routers=[customers.router, orders.router, activity.router, segment_routes.router,
-                                       data_export.router, consents.router],
-                              setup=setup)
+    app = create_service_app(settings=settings, title="Customers service",
+                             routers=[customers.router, orders.router, activity.router, segment_routes.router,
+                                      data_export.router, consents.router, csv_jobs.router],
+                             setup=setup)
+    return app

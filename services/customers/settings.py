@@ -27,9 +27,25 @@ class ConsentSettings(BaseModel):
                                                    "until the person clicks the link of a confirmation mail")
 
 
+class CsvSettings(BaseModel):
+    """Customer CSV import and export, `CustomersSettings.csv`, set by CSV_* environment variables
+    (CSV_BATCH_SIZE=200 is csv.batch_size). docs/data-rights.md, CSV import and export."""
+
+    batch_size: int = Field(500, ge=1, le=5000, description="rows per import transaction, customers per export "
+                                                             "chunk")
+    max_upload_bytes: int = Field(64 * 1024 * 1024, ge=1024, description="largest CSV file an import takes")
+    chunk_bytes: int = Field(256 * 1024, ge=1024, description="stored file chunk size")
+    upload_keep_seconds: float = Field(2 * 86400, gt=0, description="how long an uploaded file is kept")
+    export_keep_seconds: float = Field(86400, gt=0, description="how long an export's file can be downloaded")
+    max_problems: int = Field(1000, ge=1, description="refused rows an import keeps the detail of (all are counted)")
+    job_lease_seconds: float = Field(60.0, gt=0)
+    job_max_attempts: int = Field(3, ge=1)
+    worker_poll_seconds: float = Field(1.0, gt=0)
+
+
 class CustomersSettings(ServiceSettings):
     # "_" with one split: SEGMENTS_BATCH_SIZE reaches segments.batch_size, the variable names segments always had.
-    # Only nested models are split this way: `segments` and `consent` (CONSENT_DOUBLE_OPT_IN).
+    # Only nested models are split this way: `segments`, `consent` (CONSENT_DOUBLE_OPT_IN) and `csv`.
     model_config = SettingsConfigDict(env_nested_delimiter="_", env_nested_max_split=1)
 
     service_name: str = "customers"
@@ -37,3 +53,4 @@ class CustomersSettings(ServiceSettings):
     port: int = 8001
     segments: SegmentSettings = Field(default_factory=SegmentSettings)
     consent: ConsentSettings = Field(default_factory=ConsentSettings)
+    csv: CsvSettings = Field(default_factory=CsvSettings)
