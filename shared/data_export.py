@@ -17,8 +17,10 @@ class ExportTooLarge(AppError):
 
 
 async def read_all(collection: AsyncCollection, query: dict, sort: list[tuple[str, int]], *, what: str,
-                   projection: dict | None = None, max_rows: int = MAX_ROWS) -> list[dict]:
-    """Every document matching `query` in `sort` order, read `BATCH` at a time; ExportTooLarge past `max_rows`."""
+                   projection: dict | None = None, max_rows: int | None = None) -> list[dict]:
+    """Every document matching `query` in `sort` order, read `BATCH` at a time; ExportTooLarge past `max_rows`
+    (MAX_ROWS, read at call time, unless given)."""
+    max_rows = MAX_ROWS if max_rows is None else max_rows
     cursor = collection.find(query, projection).sort(sort).batch_size(BATCH).limit(max_rows + 1)
     found = [doc async for doc in cursor]
     if len(found) > max_rows:

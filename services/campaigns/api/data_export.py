@@ -31,7 +31,7 @@ def _message(message: Message, campaign: dict | None) -> dict:
     if message.status in ("failed", "skipped", "unknown"):
         events.append({"event": message.status, "at": _iso(message.finished_at or message.created_at),
                        "reason": message.reason})
-    return {**MessagePublic.from_record(message).model_dump(mode="json"),
+    return {**MessagePublic.from_record(message).model_dump(mode="json", by_alias=True),
             "templateId": campaign.get("templateId") if campaign else None,
             "subject": campaign.get("subject") if campaign else None,  # the campaign's (a template of it)
             "campaignDeleted": campaign is None,

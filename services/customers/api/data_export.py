@@ -25,16 +25,16 @@ class Section:
 
 
 async def _profile(deps: Deps, customer: dict) -> dict:
-    return CustomerPublic.from_doc(customer).model_dump(mode="json")
+    return CustomerPublic.from_doc(customer).model_dump(mode="json", by_alias=True)
 
 
 async def _orders(deps: Deps, customer: dict) -> list[dict]:
-    return [OrderPublic.from_doc(d, deps.settings.currency).model_dump(mode="json")
+    return [OrderPublic.from_doc(d, deps.settings.currency).model_dump(mode="json", by_alias=True)
             for d in await deps.orders.all_for_customer(customer["_id"])]
 
 
 async def _timeline(deps: Deps, customer: dict) -> list[dict]:
-    return [ActivityPublic.from_doc(d).model_dump(mode="json")
+    return [ActivityPublic.from_doc(d).model_dump(mode="json", by_alias=True)
             for d in await deps.activity.all_for_customer(customer["_id"])]
 
 
