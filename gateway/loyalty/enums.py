@@ -29,6 +29,8 @@ class LedgerKind(Enum):
     clawback = "clawback"
     deduct = "deduct"
     void = "void"
+    merge_out = "merge_out"  # a merged customer's points leaving their account (mergeCustomers)
+    merge_in = "merge_in"  # ... and arriving on the kept customer's
 
 
 @strawberry.enum

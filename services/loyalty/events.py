@@ -1,5 +1,5 @@
 """What the loyalty service publishes and which events it consumes."""
-from services.loyalty.handlers import clawbacks, earning, members
+from services.loyalty.handlers import clawbacks, earning, members, merges
 from services.loyalty.handlers.deps import Deps
 from shared.events import contracts
 from shared.runtime import EventHandler, bind_handlers
@@ -14,6 +14,7 @@ CONSUMES = {
     contracts.CustomerCreated.TYPE: members.on_customer_created,
     contracts.CustomerUpdated.TYPE: members.on_customer_updated,
     contracts.CustomerDeleted.TYPE: members.on_customer_deleted,
+    contracts.CustomerMerged.TYPE: merges.on_customer_merged,
 }
 
 

@@ -92,6 +92,7 @@ class LedgerEntry:
     reward_id: str | None = None
     redemption_id: str | None = None
     request_id: str | None = None
+    merged_id: str | None = None  # merge_in / merge_out: the customer merged into the kept one
 
 
 SUSPENDED = "suspended"

@@ -7,7 +7,9 @@ from services.loyalty.handlers.programs import get_program
 
 FLOWS = {"earn": "issued", "adjust": "issued", "redeem": "redeemed", "expire": "expired", "clawback": "clawedBack",
          # A voided code gives its redemption back, so it counts against "redeemed"; staff deductions have their own.
-         "void": "redeemed", "deduct": "deducted"}
+         "void": "redeemed", "deduct": "deducted",
+         # A merge moves points between two accounts of one person: nothing is issued, redeemed or lost.
+         "merge_in": None, "merge_out": None}
 
 
 def _empty() -> dict:
@@ -25,6 +27,8 @@ async def program_analytics(deps: Deps, program_id: str, since: datetime | None 
     per_period: dict[str, dict] = defaultdict(_empty)
     for row in await deps.ledger.totals(program_id, since, until):
         flow = FLOWS[row["_id"]["kind"]]
+        if flow is None:
+            continue
         figures = per_period[row["_id"]["period"]]
         figures[flow] += row["points"] if flow == "issued" else -row["points"]  # debits are negative, voids not
         figures["shortfall"] += row["shortfall"]

@@ -13,6 +13,7 @@ from services.loyalty.settings import LoyaltySettings
 from services.loyalty.store.accounts import AccountStore
 from services.loyalty.store.ledger import LedgerStore
 from services.loyalty.store.members import MemberStore
+from services.loyalty.store.merges import MergeStore
 from services.loyalty.store.orders import PaidOrderStore
 from services.loyalty.store.programs import ProgramStore
 from services.loyalty.store.redemptions import RedemptionStore
@@ -36,6 +37,7 @@ class Deps:
     paid_orders: PaidOrderStore
     customers: CustomersClient
     locks: CustomerLocks = field(default_factory=CustomerLocks)
+    merges: MergeStore = None  # set by build
 
     @classmethod
     def build(cls, settings: LoyaltySettings, runtime: ServiceRuntime,
@@ -43,7 +45,7 @@ class Deps:
         db = runtime.db
         return cls(settings, runtime, ProgramStore(db), AccountStore(db), LedgerStore(db), RedemptionStore(db),
                    MemberStore(db), runtime.scheduler.claims, PaidOrderStore(db),
-                   customers or CustomersClient(settings))
+                   customers or CustomersClient(settings), merges=MergeStore(db))
 
     async def transaction(self, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
         """The runtime's bounded transaction; contention that outlasts its retries is a clean 503, not a 500."""
@@ -56,7 +58,7 @@ class Deps:
 
     async def ensure_indexes(self) -> None:
         for store in (self.programs, self.accounts, self.ledger, self.redemptions, self.members, self.jobs,
-                      self.paid_orders):
+                      self.paid_orders, self.merges):
             await store.ensure_indexes()
 
 

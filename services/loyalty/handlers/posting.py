@@ -20,6 +20,7 @@ class Posting:
 
     customer_id: str
     kind: str  # earn | adjust | redeem | expire | clawback | deduct (staff, with reason) | void (a code voided)
+    #            | merge_out / merge_in (a merged customer's points leaving their account / arriving on the kept one)
     delta: int
     reason: str
     source_type: str  # event | request | job
@@ -56,13 +57,16 @@ def account_change(account: Account | None, program: dict, change: Posting, now:
 
 
 def ledger_entry(deps: Deps, program: dict, change: Posting, now: datetime, after: Account) -> LedgerEntry:
-    expires_at = now + timedelta(days=deps.settings.points_expiry_days) if change.kind in ("earn", "adjust") else None
+    extra = dict(change.extra or {})
+    # Moved points keep the expiry they had (merge_in says it); new credits get the program's.
+    expires_at = extra.pop("expires_at", None) or (
+        now + timedelta(days=deps.settings.points_expiry_days) if change.kind in ("earn", "adjust") else None)
     return LedgerEntry(id=str(uuid.uuid4()), customer_id=change.customer_id, program_id=program["_id"],
                        period=period_of(program, now), kind=change.kind, points=change.delta,
                        balance_after=after.balance, reason=change.reason, source_type=change.source_type,
                        source_id=change.source_id, created_at=now, expires_at=expires_at,
                        # the staff member behind a manual credit, redemption or bulk award
-                       actor=actor_record() or None, **(change.extra or {}))
+                       actor=actor_record() or None, **extra)
 
 
 def posted_events(before: Account | None, after: Account, entry: LedgerEntry) -> list[Event]:

@@ -10,13 +10,14 @@ from services.loyalty.domain.records import LedgerEntry
 from shared.data_export import read_all
 from shared.keyed_pages import KeyedPage, pages_by_key
 
-CREDITS = ["earn", "adjust"]
+# Credits that expire; merge_in carries the expiry of the points it moved (handlers/merges.py).
+CREDITS = ["earn", "adjust", "merge_in"]
 ORDER_KIND_INDEX = "orderId_1_kind_1"
 # Record field -> document field, for what an entry may refer to; absent from the document when not set.
 OPTIONAL = {"expires_at": "expiresAt", "actor": "actor", "order_id": "orderId", "base_minor": "baseMinor",
             "return_id": "returnId", "returned_minor": "returnedMinor", "shortfall": "shortfall",
             "earn_entry_id": "earnEntryId", "reward_id": "rewardId", "redemption_id": "redemptionId",
-            "request_id": "requestId"}
+            "request_id": "requestId", "merged_id": "mergedId"}
 
 
 def entry_doc(entry: LedgerEntry) -> dict:
