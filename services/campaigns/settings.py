@@ -3,6 +3,7 @@ from typing import Literal
 
 from pydantic import Field, SecretStr
 
+from services.campaigns.domain.opt_out import DEFAULT_SMS_OPT_OUT_LINE
 from shared.production import SecretInUse
 from shared.settings import ServiceSettings
 
@@ -40,6 +41,9 @@ class CampaignsSettings(ServiceSettings):
     twilio_messaging_service_sid: str | None = Field(None, description="when set, sends through this "
                                                                        "messaging service instead of sms_from")
     sms_timeout_seconds: float = Field(10.0, gt=0)
+    sms_opt_out_line: str = Field(DEFAULT_SMS_OPT_OUT_LINE, max_length=100,
+                                  description="ends every marketing SMS unless its text already has it; empty: "
+                                              "none (only where the provider appends its own)")
     send_rate_per_second: float = Field(500.0, ge=0, description="messages per second per process; 0 = unlimited")
     send_concurrency: int = Field(32, ge=1, description="messages in flight per process")
     send_prefetch: int = Field(200, ge=1)

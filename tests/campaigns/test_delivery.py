@@ -44,7 +44,7 @@ async def test_sms_reaches_the_provider_and_its_delivery_report_counts(api, camp
     assert (await campaigns_api.post(f"/campaigns/{campaign['id']}/send")).status_code == 202
     await wait_status(campaigns_api, campaign["id"], "sent")
     [sms] = sinks.sms
-    assert (sms["to"], sms["body"]) == ("+14155550123", "Hi Ada, 20% off today only!")
+    assert (sms["to"], sms["body"]) == ("+14155550123", "Hi Ada, 20% off today only!\nReply STOP to opt out")
     assert sms["reference"] == f"{campaign['id']}:{ada['id']}"
 
     async def delivered() -> bool:

@@ -54,7 +54,8 @@ async def test_sms_goes_through_the_messages_api_and_twilio_callbacks_count(api,
     ada, campaign, message = await _sms_sent(api, campaigns_api, campaigns_app, sinks)
     [sms] = sinks.sms
     assert (sms["to"], sms["from"], sms["body"]) == ("+14155550123", "Joantees",
-                                                    "Sale & more: https://shop.example/p?a=1&b=2")
+                                                    "Sale & more: https://shop.example/p?a=1&b=2\n"
+                                                    "Reply STOP to opt out")
     assert message.provider_id == sms["sid"] and sms["sid"].startswith("SM") and len(sms["sid"]) == 34
     assert sms["statusCallback"] == f"{PUBLIC}/webhooks/sms/status?ref={campaign['id']}%3A{ada['id']}"
 

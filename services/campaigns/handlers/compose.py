@@ -4,15 +4,18 @@ from email.message import Message
 
 from services.campaigns.delivery.email import build_email
 from services.campaigns.domain import rendering
+from services.campaigns.domain.opt_out import with_sms_opt_out_line
 from services.campaigns.domain.tracking import Links
 
 
-def render_parts(campaign: dict, recipient: dict) -> dict:
+def render_parts(campaign: dict, recipient: dict, sms_opt_out_line: str = "") -> dict:
     """Subject, text and HTML (email) or text (SMS), rendered without tracking: what previews show.
-    Called in the render pool (handlers.render_pool); a part that fails or goes past a limit raises RenderFailed."""
+    Called in the render pool (handlers.render_pool); a part that fails or goes past a limit raises RenderFailed.
+    An SMS ends with the opt-out line (every campaign is marketing), counted in its length and segments."""
     ctx = rendering.context_for(recipient)
     text = rendering.render_field(campaign["content"], "content", ctx)
     if campaign["type"] == "sms":
+        text = with_sms_opt_out_line(text, sms_opt_out_line)
         return {"text": text, "sms": rendering.sms_info(text)}
     html = rendering.render_field(campaign["htmlContent"], "htmlContent", ctx, is_html=True) \
         if campaign.get("htmlContent") else rendering.text_to_html(text)

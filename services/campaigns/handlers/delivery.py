@@ -90,7 +90,8 @@ class Deliverer:
             # The links are kept with the message: a click token names one by position, nothing else redirects.
             fields = {"providerAnswer": answer, "providerId": composed.mail["Message-ID"], "links": composed.links}
         else:
-            text = (await off_loop(self.deps.settings, render_parts, campaign, recipient))["text"]
+            text = (await off_loop(self.deps.settings, render_parts, campaign, recipient,
+                                   self.deps.settings.sms_opt_out_line))["text"]
             fields = {"providerId": await self.deps.sms.send(to=to, text=text, reference=message.id)}
         return Outcome(message, token, "sent", {**fields, "to": to, "sentAt": utcnow()}, {"sent": 1},
                        contracts.CampaignMessageSent)

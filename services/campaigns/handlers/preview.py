@@ -32,7 +32,8 @@ async def _rendered(deps: Deps, job, *args):
 
 
 async def preview(deps: Deps, campaign: dict, customer_id: str | None) -> dict:
-    return await _rendered(deps, render_parts, campaign, await _recipient(deps, customer_id))
+    return await _rendered(deps, render_parts, campaign, await _recipient(deps, customer_id),
+                           deps.settings.sms_opt_out_line)
 
 
 async def test_send(deps: Deps, campaign: dict, to: str, customer_id: str | None) -> dict:
@@ -47,7 +48,7 @@ async def test_send(deps: Deps, campaign: dict, to: str, customer_id: str | None
             answer = await deps.email.send(mail)
         else:
             address = _phone(to)
-            text = (await _rendered(deps, render_parts, campaign, recipient))["text"]
+            text = (await _rendered(deps, render_parts, campaign, recipient, deps.settings.sms_opt_out_line))["text"]
             answer = await deps.sms.send(to=address, text=text, reference=reference)
     except DeliveryError as exc:
         raise Unavailable(f"test send failed: {exc.message}") from exc
