@@ -19,6 +19,7 @@ from gateway.consents.mutations import ConsentMutations
 from gateway.customers.mutations import CustomerMutations
 from gateway.customers.queries import CustomerQueries
 from gateway.data_export.queries import DataExportQueries
+from gateway.erasure.mutations import ErasureMutations
 from gateway.errors import ErrorCodes
 from gateway.limits import DepthLimiter
 from gateway.live.subscriptions import LiveSubscriptions
@@ -48,6 +49,7 @@ MUTATIONS: tuple[type, ...] = (
     SegmentMutations,
     ApiKeyMutations,
     ConsentMutations,
+    ErasureMutations,
 )
 
 SUBSCRIPTIONS: tuple[type, ...] = (

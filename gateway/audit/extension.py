@@ -12,6 +12,8 @@ from strawberry.extensions import SchemaExtension
 from gateway.arguments import UnreadableArguments, argument_values
 from gateway.audit.records import AuditActor, AuditRecord, safe_input, target_ids
 
+REFUSED_INPUT = {"redacted": "the input named a suppressed (erased) contact"}
+
 log = logging.getLogger(__name__)
 
 
@@ -59,7 +61,9 @@ def _records(execution, operation: OperationDefinitionNode) -> list[AuditRecord]
         records.append(AuditRecord(
             at=now, operation=node.name.value, outcome=outcome, error=message, actor=_actor(context),
             target_ids=target_ids(arguments, data.get(key) if isinstance(data, dict) else None),
-            input=safe_input(arguments), operation_name=execution.operation_name,
+            # Refused because the address is an erased person's: keeping it here would store it again.
+            input=REFUSED_INPUT if outcome == "SUPPRESSED" else safe_input(arguments),
+            operation_name=execution.operation_name,
             ip=getattr(context, "client_ip", None), user_agent=getattr(context, "user_agent", None),
             request_id=getattr(context, "request_id", None)))
     return records

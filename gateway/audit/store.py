@@ -1,6 +1,8 @@
-"""AuditStore: the gateway's append-only collection of audit records. It only inserts and reads: no code path
-updates or deletes a record (retention, if a shop wants one, is an operator's job on the database)."""
+"""AuditStore: the gateway's append-only collection of audit records. It only inserts and reads, with one
+exception: an erasure redacts the inputs of the records about the erased person (redact_about), keeping who did
+what and when. No code path deletes a record (retention, if a shop wants one, is an operator's job)."""
 import base64
+import re
 from dataclasses import asdict
 from datetime import datetime
 
@@ -8,6 +10,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
 from gateway.audit.records import AuditActor, AuditRecord
+from shared.erasure import PersonalText, scrub_payload
 
 _NEWEST_FIRST = [("at", DESCENDING), ("_id", DESCENDING)]
 
@@ -101,3 +104,23 @@ class AuditStore:
         if len(docs) > max_records:
             raise TooManyAuditRecords(f"more than {max_records} audit records name {target_id}")
         return [_from_doc(d) for d in docs]
+
+    async def redact_about(self, customer_id: str, text: PersonalText) -> int:
+        """Overwrites the person's details in the inputs (and error texts) of the records naming the customer id,
+        or given their email or phone as an argument (a create refused before any id existed). The actor,
+        operation, outcome, time and target ids (the id is a pseudonym now) stay. Returns how many records
+        changed; running it again changes none."""
+        about: list[dict] = [{"targetIds": customer_id}]
+        if text.email:
+            exact = {"$regex": f"^{re.escape(text.email)}$", "$options": "i"}
+            about += [{"input.input.email": exact}, {"input.email": exact}]
+        if text.phone:
+            about += [{"input.input.phone": text.phone}, {"input.phone": text.phone}]
+        changed = 0
+        for doc in await self.collection.find({"$or": about}).to_list():
+            redacted = {"input": scrub_payload(doc.get("input") or {}, text),
+                        "error": text.scrub(doc["error"]) if doc.get("error") else doc.get("error")}
+            if redacted["input"] != (doc.get("input") or {}) or redacted["error"] != doc.get("error"):
+                await self.collection.update_one({"_id": doc["_id"]}, {"$set": redacted})
+                changed += 1
+        return changed

@@ -17,6 +17,7 @@ FIELDS: dict[str, P] = {
     "Mutation.createCustomer": P.customers_write,
     "Mutation.updateCustomer": P.customers_write,
     "Mutation.deleteCustomer": P.customers_delete,
+    "Mutation.eraseCustomer": P.customers_delete,  # erasure (gateway/erasure); deleteCustomer erases as well
     "Mutation.recordOrder": P.customers_write,
     "Mutation.changeOrderStatus": P.customers_write,
     "Mutation.recordOrders": P.customers_write,

@@ -1,7 +1,7 @@
 """The customers service's HTTP API, typed for the gateway."""
 from typing import Any
 
-from gateway.clients.base import ServiceClient, path_id
+from gateway.clients.base import ServiceClient, ServiceError, path_id
 
 
 class CustomersClient(ServiceClient):
@@ -20,6 +20,19 @@ class CustomersClient(ServiceClient):
 
     async def update(self, customer_id: str, body: dict, headers: dict) -> dict:
         return await self.request("PUT", f"/customers/{path_id(customer_id)}", json=body, headers=headers)
+
+    async def profile_or_none(self, customer_id: str) -> dict | None:
+        """The profile, or None when there is none to show (unknown, or erased: 410)."""
+        try:
+            return await self.request("GET", f"/customers/{path_id(customer_id)}")
+        except ServiceError as exc:
+            if exc.status in (404, 410):
+                return None
+            raise
+
+    async def erase(self, customer_id: str, reason: str, headers: dict) -> dict:
+        return await self.request("POST", f"/customers/{path_id(customer_id)}/erasure", json={"reason": reason},
+                                  headers=headers)
 
     async def delete(self, customer_id: str, headers: dict) -> None:
         await self.request("DELETE", f"/customers/{path_id(customer_id)}", headers=headers)

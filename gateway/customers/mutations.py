@@ -14,6 +14,7 @@ from gateway.customers.inputs import (
     ReturnOrderItemsInput,
 )
 from gateway.customers.types import Customer, Order, RecordOrderResult
+from gateway.erasure.flow import DELETED_BY_STAFF, erase
 from gateway.inputs import to_json
 
 MAX_ORDER_ROWS = 500  # as POST /orders/batch
@@ -39,7 +40,8 @@ class CustomerMutations:
 
     @strawberry.mutation
     async def delete_customer(self, info: Info, id: strawberry.ID) -> DeletePayload:
-        await info.context.clients.customers.delete(id, info.context.forward_headers)
+        # An erasure: orders, ledger and counters stay under the id, personal data goes (docs/data-rights.md).
+        await erase(info.context, id, DELETED_BY_STAFF, id_field="id")
         return DeletePayload(id=id, deleted=True)
 
     @strawberry.mutation

@@ -1,5 +1,5 @@
 """What the campaigns service publishes and which events it consumes."""
-from services.campaigns.handlers import recipients
+from services.campaigns.handlers import erasure, recipients
 from services.campaigns.handlers.deps import Deps
 from shared.events import contracts
 from shared.runtime import EventHandler, bind_handlers
@@ -11,6 +11,7 @@ CONSUMES = {
     contracts.CustomerCreated.TYPE: recipients.on_customer_contact,
     contracts.CustomerUpdated.TYPE: recipients.on_customer_contact,
     contracts.CustomerDeleted.TYPE: recipients.on_customer_deleted,
+    contracts.CustomerErased.TYPE: erasure.on_customer_erased,
 }
 
 

@@ -4,7 +4,7 @@ from services.customers.handlers.deps import Deps
 from shared.events import contracts
 from shared.runtime import EventHandler, bind_handlers
 
-PUBLISHES = [contracts.CustomerCreated, contracts.CustomerUpdated, contracts.CustomerDeleted,
+PUBLISHES = [contracts.CustomerCreated, contracts.CustomerUpdated, contracts.CustomerErased,
              contracts.CustomerActivityRecorded, contracts.SegmentMembershipChanged,
              contracts.OrderRecorded, contracts.OrderPaid, contracts.OrderItemsReturned, contracts.OrderRefunded,
              contracts.OrderStatusChanged, contracts.CustomerConsentConfirmationRequested]

@@ -14,6 +14,7 @@ CONSUMES = {
     contracts.CustomerCreated.TYPE: members.on_customer_created,
     contracts.CustomerUpdated.TYPE: members.on_customer_updated,
     contracts.CustomerDeleted.TYPE: members.on_customer_deleted,
+    contracts.CustomerErased.TYPE: members.on_customer_erased,
     contracts.CustomerMerged.TYPE: merges.on_customer_merged,
 }
 

@@ -1,5 +1,5 @@
 """Customer profiles through the REST API, against the real database."""
-from tests.customers.factories import customer_body
+from tests.customers.factories import customer_body, order_body
 
 
 async def test_create_then_read_keeps_every_field(api):
@@ -27,10 +27,18 @@ async def test_partial_update_changes_only_what_was_sent(api):
     assert updated["phone"] == "+14155550123"
 
 
-async def test_delete_removes_the_customer(api):
+async def test_delete_erases_the_customer(api, customers_app):
+    """A delete is an erasure (docs/data-rights.md): the profile answers 410 GONE, its orders stay."""
     created = (await api.post("/customers", json=customer_body())).json()
+    assert (await api.post(f"/customers/{created['id']}/orders", json=order_body())).status_code == 201
     assert (await api.delete(f"/customers/{created['id']}")).status_code == 204
-    assert (await api.get(f"/customers/{created['id']}")).status_code == 404
+    gone = await api.get(f"/customers/{created['id']}")
+    assert gone.status_code == 410 and gone.json()["error"]["code"] == "GONE"
+    assert gone.json()["error"]["details"][0]["erasedAt"]
+    assert (await api.delete(f"/customers/{created['id']}")).status_code == 204  # again: a no-op
+    orders = customers_app.state.deps.orders.collection
+    assert await orders.count_documents({"customerId": created["id"]}) == 1  # revenue history is not rewritten
+    assert (await api.delete("/customers/nobody")).status_code == 404
 
 
 async def test_list_filters_sorts_and_pages(api):

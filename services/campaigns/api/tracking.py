@@ -39,7 +39,7 @@ async def click(token: str, deps: DepsDep) -> Response:
 @router.get("/u/{token}", response_class=HTMLResponse)
 async def unsubscribe_page(token: str, deps: DepsDep) -> HTMLResponse:
     """GET only asks: link scanners open every link in a mail, so unsubscribing takes the POST."""
-    deps.links.tokens.read("unsubscribe", token)
+    await tracking.unsubscribe_target(deps, token)
     # No action: the form posts back to the URL it was opened at, whatever public_url's path is.
     return HTMLResponse('<html><body><form method="post"><p>Stop these messages?</p>'
                         '<button type="submit">Unsubscribe</button></form></body></html>')

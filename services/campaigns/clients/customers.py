@@ -67,7 +67,7 @@ class CustomerProfiles:
             response = await self.http.get(url, headers=self.headers)
         except httpx.HTTPError as exc:
             raise Unavailable(f"customers service unreachable: {exc}") from exc
-        if response.status_code in (400, 404, 422):
+        if response.status_code in (400, 404, 410, 422):  # 410: erased, no recipient any more
             return None
         if response.status_code >= 500:
             # Transient: a fan-out stops here and resumes when its lease runs out, rather than skip a real customer.

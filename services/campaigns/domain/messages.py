@@ -31,6 +31,8 @@ def skip_reason(recipient: dict | None, channel: str) -> str | None:
         return "opted_out"
     if not recipient.get("email" if channel == "email" else "phone"):
         return "no_address"
+    if recipient.get("suppressed"):  # the address is an erased person's (set by the fan-out from the hashes)
+        return "suppressed"
     return None
 
 

@@ -65,6 +65,7 @@ class Message:
     unsubscribed_at: datetime | None = None
     bounced_at: datetime | None = None
     finished_at: datetime | None = None  # when the send ended (sent, failed, skipped at send time, unknown)
+    erased_at: datetime | None = None  # the recipient's personal data was erased: its links no longer resolve
 
     @classmethod
     def from_doc(cls, doc: dict) -> "Message":
@@ -76,4 +77,5 @@ class Message:
                    created_at=doc.get("createdAt"), sending_at=doc.get("sendingAt"), sent_at=doc.get("sentAt"),
                    delivered_at=doc.get("deliveredAt"), opened_at=doc.get("openedAt"),
                    clicked_at=doc.get("clickedAt"), unsubscribed_at=doc.get("unsubscribedAt"),
-                   bounced_at=doc.get("bouncedAt"), finished_at=doc.get("finishedAt"))
+                   bounced_at=doc.get("bouncedAt"), finished_at=doc.get("finishedAt"),
+                   erased_at=doc.get("erasedAt"))

@@ -16,6 +16,7 @@ from services.campaigns.store.fanouts import FanoutStore
 from services.campaigns.store.messages import MessageStore
 from services.campaigns.store.receipts import CallbackReceipts
 from services.campaigns.store.recipients import RecipientStore
+from services.campaigns.store.suppressions import SuppressionCopy
 from services.campaigns.store.templates import TemplateStore
 from services.campaigns.work.background import Background
 from shared.internal_auth import internal_headers
@@ -42,6 +43,7 @@ class Deps:
     receipts: CallbackReceipts
     owner: str = field(default_factory=lambda: uuid.uuid4().hex)
     work: object | None = None  # the WorkQueue, set by the app once built
+    suppressions: SuppressionCopy = None  # set by build
 
     @classmethod
     def build(cls, settings: CampaignsSettings, runtime: ServiceRuntime,
@@ -55,7 +57,8 @@ class Deps:
                    SegmentMembers(http, settings.customers_url, internal_headers(settings)),
                    CustomerProfiles(http, settings.customers_url, internal_headers(settings)), EmailSender(settings),
                    SmsSender(settings, http, links), links,
-                   RateLimiter(settings.send_rate_per_second), Background(), CallbackReceipts(db))
+                   RateLimiter(settings.send_rate_per_second), Background(), CallbackReceipts(db),
+                   suppressions=SuppressionCopy(db))
 
     async def ensure_indexes(self) -> None:
         for store in (self.campaigns, self.templates, self.messages, self.recipients, self.fanouts, self.receipts):

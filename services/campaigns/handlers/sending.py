@@ -94,7 +94,7 @@ async def _fan_out_chunk(deps: Deps, campaign: dict, customer_ids: list[str]) ->
         return  # recorded by an earlier run; its batch record says whether it reached the broker
     # Who is chosen is decided here (and checked again at the claim): unknown, suspended, unsubscribed, opted out
     # or without an address is a `skipped` message with its reason, counted in `targeted` and `skipped`.
-    recipients = await recipients_for(deps, new_ids)
+    recipients = await _mark_suppressed(deps, campaign["type"], await recipients_for(deps, new_ids))
     now = utcnow()
     docs = [_message_doc(campaign, cid, keys[cid], recipients.get(cid), now) for cid in new_ids]
     queued = [d["_id"] for d in docs if d["status"] == "queued"]
@@ -118,6 +118,13 @@ async def _publish(deps: Deps, campaign_id: str, batch_id: str, message_ids: lis
     the claim (queued -> sending) lets one of them through and the rest find the message taken."""
     await deps.work.publish([{"messageId": mid, "campaignId": campaign_id} for mid in message_ids])
     await deps.fanouts.published(batch_id)
+
+
+async def _mark_suppressed(deps: Deps, channel: str, recipients: dict[str, dict]) -> dict[str, dict]:
+    """Recipients whose address for this channel is on the suppression list (an erased person's) are marked."""
+    field = "email" if channel == "email" else "phone"
+    hits = await deps.suppressions.suppressed_addresses([(channel, r.get(field)) for r in recipients.values()])
+    return {cid: {**r, "suppressed": True} if (channel, r.get(field)) in hits else r for cid, r in recipients.items()}
 
 
 def _message_doc(campaign: dict, customer_id: str, key: str, recipient: dict | None, now) -> dict:

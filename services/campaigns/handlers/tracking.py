@@ -14,7 +14,7 @@ STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
 
 async def _message(deps: Deps, message_id: str) -> Message:
     message = await deps.messages.get(message_id)
-    if message is None:
+    if message is None or message.erased_at is not None:  # erased: its links stop resolving, counters stay
         raise NotFound("this link is not valid", field="token")
     return message
 
@@ -55,8 +55,13 @@ async def record_click(deps: Deps, token: str) -> str:
     return url
 
 
+async def unsubscribe_target(deps: Deps, token: str) -> Message:
+    """The message an unsubscribe link names: 404 for a forged link, or once its recipient was erased."""
+    return await _message(deps, deps.links.tokens.read(UNSUBSCRIBE, token)["m"])
+
+
 async def unsubscribe_by_token(deps: Deps, token: str) -> Message:
-    message = await _message(deps, deps.links.tokens.read(UNSUBSCRIBE, token)["m"])
+    message = await unsubscribe_target(deps, token)
     await unsubscribe(deps, message.customer_id, message.channel, message=message, source="link")
     return message
 

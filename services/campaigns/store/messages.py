@@ -140,6 +140,23 @@ class MessageStore:
                                    [("createdAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
         return {key: ([Message.from_doc(d) for d in page.items], page.total) for key, page in pages.items()}
 
+    async def erase_for_customer(self, customer_id: str, scrub, at: datetime,
+                                 session: AsyncClientSession) -> list[str]:
+        """Overwrites the recipient's details in their messages: the address, the provider's answer, the links
+        (rendered for them) and any reason text mentioning them; status, times and counters stay. An erased message
+        is no longer found by its tracking or unsubscribe links. Returns the addresses it held (what to scrub
+        elsewhere). `scrub(text)` overwrites the person's details in a text."""
+        docs = await self.collection.find({"customerId": customer_id}, projection={"to": 1, "reason": 1},
+                                          session=session).to_list()
+        await self.collection.update_many({"customerId": customer_id},
+                                          {"$set": {"to": None, "providerAnswer": None, "links": [], "erasedAt": at}},
+                                          session=session)
+        for doc in docs:
+            if doc.get("reason") and scrub(doc["reason"]) != doc["reason"]:
+                await self.collection.update_one({"_id": doc["_id"]}, {"$set": {"reason": scrub(doc["reason"])}},
+                                                 session=session)
+        return sorted({doc["to"] for doc in docs if doc.get("to")})
+
     async def all_for_customer(self, customer_id: str) -> list[Message]:
         """Every message to the customer, newest first, for their data export (bounded: shared.data_export)."""
         docs = await read_all(self.collection, {"customerId": customer_id},

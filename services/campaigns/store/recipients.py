@@ -40,6 +40,14 @@ class RecipientStore:
         await self.collection.replace_one({"_id": customer_id}, {"deleted": True, "asOf": as_of},
                                           upsert=True, session=session)
 
+    async def mark_erased(self, customer_id: str, as_of: datetime, session: AsyncClientSession) -> dict | None:
+        """As mark_deleted, and returns the entry as it was (its details are what erasure scrubs elsewhere).
+        A tombstone's asOf is the erasure's time: a contact snapshot from before it can't bring the person back."""
+        before = await self.collection.find_one({"_id": customer_id}, session=session)
+        await self.collection.replace_one({"_id": customer_id}, {"deleted": True, "erased": True, "asOf": as_of},
+                                          upsert=True, session=session)
+        return before
+
     async def get(self, customer_id: str) -> dict | None:
         return await self.collection.find_one({"_id": customer_id, **LIVE})
 

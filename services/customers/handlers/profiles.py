@@ -11,8 +11,9 @@ from services.customers.domain.customers import (
     CustomerUpdate,
     profile_fields,
 )
+from services.customers.domain.erasure import gone, is_erased
 from services.customers.domain.search import search_fields
-from services.customers.handlers import consents
+from services.customers.handlers import consents, erasure
 from services.customers.handlers.activity_log import record_activity
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.segments.handlers.membership import refresh_membership
@@ -33,6 +34,8 @@ async def get_customer(deps: Deps, customer_id: str) -> dict:
     doc = await deps.customers.get(customer_id)
     if doc is None:
         raise NotFound(f"customer {customer_id} not found", field="id")
+    if is_erased(doc):
+        raise gone(doc)  # 410 with erasedAt: the id is known, its personal data is gone for good
     return doc
 
 
@@ -56,6 +59,7 @@ async def create_customer(deps: Deps, body: CustomerCreate, correlation_id: str 
         none = {channel: False for channel in consents.CHANNELS}
         doc["communication"] = await consents.record_profile_change(deps, doc, requested, none, body.consent,
                                                                     session, now)
+        await erasure.refuse_suppressed(deps, doc["email"], doc.get("phone"), session)
         await deps.customers.insert(doc, session)
         await refresh_membership(deps, doc["_id"], session)
         await record_activity(deps, activity.entry(doc["_id"], "profile.created", "Customer profile created", now),
@@ -84,6 +88,10 @@ async def update_customer(deps: Deps, customer_id: str, body: CustomerUpdate,
         current = await deps.customers.get(customer_id, session)
         if current is None:
             raise NotFound(f"customer {customer_id} not found", field="id")
+        if is_erased(current):
+            raise gone(current)
+        await erasure.refuse_suppressed(deps, requested_changes.get("email"), requested_changes.get("phone"),
+                                        session)
         changes = dict(requested_changes)  # this attempt's (a transaction may run its work again)
         if "communication" in changes:  # each changed flag is a consent decision, recorded first
             changes["communication"] = await consents.record_profile_change(
@@ -113,15 +121,6 @@ def _check_consent(body: CustomerCreate | CustomerUpdate) -> None:
 
 
 async def delete_customer(deps: Deps, customer_id: str, correlation_id: str | None = None) -> None:
-    """Deletes the profile with its orders and timeline; other services learn it from customer.deleted."""
-
-    async def work(session: AsyncClientSession) -> None:
-        if not await deps.customers.delete(customer_id, session):
-            raise NotFound(f"customer {customer_id} not found", field="id")
-        await deps.orders.delete_for_customer(customer_id, session)
-        await deps.activity.delete_for_customer(customer_id, session)
-        await refresh_membership(deps, customer_id, session)
-        await deps.runtime.outbox.add(session, contracts.CustomerDeleted(customerId=customer_id),
-                                      correlation_id=correlation_id)
-
-    await deps.runtime.transaction(work)
+    """Erases the customer (reason "deleted by staff"): orders, totals and timeline stay under the pseudonymous
+    id, so revenue history is not rewritten; other services learn it from customer.erased."""
+    await erasure.delete_customer(deps, customer_id, correlation_id)

@@ -53,6 +53,8 @@ def compile_filter(query: CustomerQuery) -> dict:
         "lastPurchaseDate": _range(query.last_purchase_from, query.last_purchase_to),
     }
     clauses.update({field: bounds for field, bounds in ranges.items() if bounds})
+    if not query.status:  # last: any other clause an index serves is more selective
+        clauses["status"] = {"$ne": "erased"}  # erased customers' tombstones are no customers to list
     return clauses
 
 

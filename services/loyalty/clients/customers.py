@@ -43,7 +43,7 @@ class CustomersClient:
             response = await self._client().get(f"/customers/{quote(customer_id, safe='')}")
         except httpx.HTTPError as exc:
             raise Unavailable("the customers service is unreachable; retry shortly", field="customerId") from exc
-        if response.status_code == 404:
+        if response.status_code in (404, 410):  # 410: erased, never a member again
             return None
         if response.status_code != 200:
             log.warning("customer lookup failed", extra={"status": response.status_code, "body": response.text[:200]})

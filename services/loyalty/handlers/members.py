@@ -62,3 +62,11 @@ async def on_customer_deleted(deps: Deps, event: contracts.CustomerDeleted, enve
     now = utcnow()
     await deps.members.mark_deleted(event.customer_id, now, session)
     await deps.accounts.mark_deleted(event.customer_id, now, session)
+
+
+async def on_customer_erased(deps: Deps, event: contracts.CustomerErased, envelope: Envelope,
+                             session: AsyncClientSession) -> None:
+    """Loyalty keeps no name, email or phone: erasure leaves the same tombstone as a delete. The account, ledger
+    and redemptions stay under the customer id (a pseudonym now), so program analytics read the same. Handled
+    twice (redelivery), it changes nothing more."""
+    await on_customer_deleted(deps, contracts.CustomerDeleted(customerId=event.customer_id), envelope, session)

@@ -50,7 +50,7 @@ def _cond(cond: Cond, doc: dict, now: datetime) -> bool:
 
 
 def matches(node: Node, doc: dict | None, now: datetime) -> bool:
-    if doc is None:
+    if doc is None or doc.get("status") == "erased":  # an erased customer's tombstone belongs to no segment
         return False
     if isinstance(node, Cond):
         return _cond(node, doc, now)

@@ -15,6 +15,13 @@ COUNTER_SHARDS = 16
 Session = AsyncClientSession | None
 
 
+def live(mongo_filter: dict) -> dict:
+    """The filter without erased customers (their tombstones keep totals but belong to no segment)."""
+    if "status" in mongo_filter:
+        return {"$and": [mongo_filter, {"status": {"$ne": "erased"}}]}
+    return {**mongo_filter, "status": {"$ne": "erased"}}
+
+
 def member_id(segment_id: str, customer_id: str) -> str:
     return f"{segment_id}:{customer_id}"
 
@@ -146,7 +153,7 @@ class SegmentStore:
         return [d["_id"] async for d in self.customers.find(mongo_filter, {"_id": 1})]
 
     async def count_matching(self, mongo_filter: dict) -> int:
-        return await self.customers.count_documents(mongo_filter)
+        return await self.customers.count_documents(live(mongo_filter))
 
     async def sample(self, mongo_filter: dict, size: int) -> list[dict]:
-        return await self.customers.find(mongo_filter).limit(size).to_list() if size else []
+        return await self.customers.find(live(mongo_filter)).limit(size).to_list() if size else []
