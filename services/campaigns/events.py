@@ -1,5 +1,5 @@
 """What the campaigns service publishes and which events it consumes."""
-from services.campaigns.handlers import erasure, recipients
+from services.campaigns.handlers import erasure, merges, recipients
 from services.campaigns.handlers.deps import Deps
 from shared.events import contracts
 from shared.runtime import EventHandler, bind_handlers
@@ -12,6 +12,7 @@ CONSUMES = {
     contracts.CustomerUpdated.TYPE: recipients.on_customer_contact,
     contracts.CustomerDeleted.TYPE: recipients.on_customer_deleted,
     contracts.CustomerErased.TYPE: erasure.on_customer_erased,
+    contracts.CustomerMerged.TYPE: merges.on_customer_merged,
 }
 
 

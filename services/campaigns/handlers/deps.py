@@ -13,6 +13,7 @@ from services.campaigns.domain.tracking import Links, Tokens
 from services.campaigns.settings import CampaignsSettings
 from services.campaigns.store.campaigns import CampaignStore
 from services.campaigns.store.fanouts import FanoutStore
+from services.campaigns.store.merges import MergeWrites
 from services.campaigns.store.messages import MessageStore
 from services.campaigns.store.receipts import CallbackReceipts
 from services.campaigns.store.recipients import RecipientStore
@@ -44,6 +45,7 @@ class Deps:
     owner: str = field(default_factory=lambda: uuid.uuid4().hex)
     work: object | None = None  # the WorkQueue, set by the app once built
     suppressions: SuppressionCopy = None  # set by build
+    merges: MergeWrites = None  # set by build
 
     @classmethod
     def build(cls, settings: CampaignsSettings, runtime: ServiceRuntime,
@@ -58,7 +60,7 @@ class Deps:
                    CustomerProfiles(http, settings.customers_url, internal_headers(settings)), EmailSender(settings),
                    SmsSender(settings, http, links), links,
                    RateLimiter(settings.send_rate_per_second), Background(), CallbackReceipts(db),
-                   suppressions=SuppressionCopy(db))
+                   suppressions=SuppressionCopy(db), merges=MergeWrites(db))
 
     async def ensure_indexes(self) -> None:
         for store in (self.campaigns, self.templates, self.messages, self.recipients, self.fanouts, self.receipts):
