@@ -2,7 +2,7 @@
 from fastapi import FastAPI
 
 from services.customers import events
-from services.customers.api import activity, consents, csv_jobs, customers, data_export, erasure, orders
+from services.customers.api import activity, consents, csv_jobs, customers, data_export, erasure, merges, orders
 from services.customers.handlers import csv_worker
 from services.customers.handlers.csv_parts import CsvParts
 from services.customers.handlers.deps import Deps
@@ -29,7 +29,7 @@ def create_app(settings: CustomersSettings) -> FastAPI:
 
     app = create_service_app(settings=settings, title="Customers service",
                              routers=[customers.router, orders.router, activity.router, segment_routes.router,
-                                      data_export.router, consents.router, erasure.router,
-                                       csv_jobs.router],
+                                      data_export.router, consents.router, erasure.router, merges.router,
+                                      csv_jobs.router],
                              setup=setup)
     return app

@@ -7,7 +7,8 @@ from shared.runtime import EventHandler, bind_handlers
 PUBLISHES = [contracts.CustomerCreated, contracts.CustomerUpdated, contracts.CustomerErased,
              contracts.CustomerActivityRecorded, contracts.SegmentMembershipChanged,
              contracts.OrderRecorded, contracts.OrderPaid, contracts.OrderItemsReturned, contracts.OrderRefunded,
-             contracts.OrderStatusChanged, contracts.CustomerConsentConfirmationRequested]
+             contracts.OrderStatusChanged, contracts.CustomerConsentConfirmationRequested,
+             contracts.CustomerMerged]
 
 CONSUMES = {
     contracts.OrderPlaced.TYPE: orders.on_order_placed,

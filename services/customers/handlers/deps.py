@@ -7,7 +7,9 @@ from services.customers.settings import CustomersSettings
 from services.customers.store.activity import ActivityStore
 from services.customers.store.consents import ConsentStore
 from services.customers.store.customers import CustomerStore
+from services.customers.store.duplicates import DuplicateStore
 from services.customers.store.erasure import ErasureWrites
+from services.customers.store.merges import MergeStore
 from services.customers.store.orders import OrderStore
 from services.customers.store.suppressions import SuppressionStore
 from shared.internal_auth import internal_headers
@@ -25,17 +27,20 @@ class Deps:
     consents: ConsentStore = None  # set by build (a default: other stores may be added after it)
     suppressions: SuppressionStore = None  # set by build
     erasure: ErasureWrites = None  # set by build
+    merges: MergeStore = None  # set by build
+    duplicates: DuplicateStore = None  # set by build
 
     @classmethod
     def build(cls, settings: CustomersSettings, runtime: ServiceRuntime) -> "Deps":
         db = runtime.db
         return cls(settings, runtime, CustomerStore(db), OrderStore(db), ActivityStore(db),
                    SegmentParts.build(db, settings.segments, internal_headers(settings)), consents=ConsentStore(db),
-                   suppressions=SuppressionStore(db), erasure=ErasureWrites(db))
+                   suppressions=SuppressionStore(db), erasure=ErasureWrites(db),
+                   merges=MergeStore(db), duplicates=DuplicateStore(db))
 
     async def ensure_indexes(self) -> None:
-        for store in (self.customers, self.orders, self.activity, self.segments, self.consents,
-                      self.suppressions):
+        for store in (self.customers, self.orders, self.activity, self.segments, self.consents, self.suppressions,
+                      self.merges, self.duplicates):
             await store.ensure_indexes()
 
 

@@ -33,6 +33,9 @@ def contact_event(event_class: type[contracts.CustomerContact], doc: dict, chang
 async def get_customer(deps: Deps, customer_id: str) -> dict:
     doc = await deps.customers.get(customer_id)
     if doc is None:
+        # A merged id keeps answering: its tombstone, naming the customer it was merged into (mergedInto).
+        if (merged := await deps.merges.tombstone(customer_id)) is not None:
+            return merged
         raise NotFound(f"customer {customer_id} not found", field="id")
     if is_erased(doc):
         raise gone(doc)  # 410 with erasedAt: the id is known, its personal data is gone for good
