@@ -80,8 +80,7 @@ async def build_document(clients: Clients, audit: AuditStore | None, customer_id
         "format": FORMAT, "exportedAt": exported_at.isoformat(), "customerId": customer_id,
         "profile": customers["profile"], "orders": customers["orders"], "timeline": customers["timeline"],
         "segments": customers["segments"],
-        # TODO(integration H1): the customers part carries "consents" once its consent ledger section exists.
-        "consents": customers.get("consents"),
+        "consents": customers["consents"],
         "loyalty": {"account": loyalty["account"], "ledger": loyalty["ledger"],
                     "redemptions": loyalty["redemptions"]},
         "messages": {"messages": campaigns["messages"], "unsubscribes": campaigns["unsubscribes"],

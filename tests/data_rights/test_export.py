@@ -128,6 +128,8 @@ async def test_the_export_holds_exactly_what_each_service_answers(graphql, graph
     assert [r["id"] for r in returned["returns"]] == ["exp-r1"] and len(returned["items"]) == 2
     timeline = (await api.get(f"/customers/{cid}/activity", params={"limit": 100})).json()
     assert document["timeline"] == timeline["items"] and len(timeline["items"]) == timeline["total"]
+    consents = (await api.get(f"/customers/{cid}/consents", params={"limit": 100})).json()
+    assert document["consents"] == consents["items"] and len(consents["items"]) == consents["total"] >= 1
     slugs = {s["slug"] for s in document["segments"]}
     assert slugs == await _segments_holding(api, cid) and "export_buyers" in slugs
     assert next(s for s in document["segments"] if s["slug"] == "export_buyers")["name"] == "Export buyers"

@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from services.customers.api.consents import ConsentPublic
 from services.customers.api.deps import DepsDep
 from services.customers.api.models import ActivityPublic, CustomerPublic, OrderPublic
 from services.customers.handlers.deps import Deps
@@ -43,12 +44,18 @@ async def _segments(deps: Deps, customer: dict) -> list[dict]:
     return [{**row, "since": row["since"].isoformat() if row.get("since") else None} for row in rows]
 
 
+async def _consents(deps: Deps, customer: dict) -> list[dict]:
+    # A handful of records per channel and decision: read whole (ConsentStore.for_customer), newest first.
+    return [ConsentPublic.from_record(r).model_dump(mode="json", by_alias=True)
+            for r in await deps.consents.for_customer(customer["_id"])]
+
+
 SECTIONS: tuple[Section, ...] = (
     Section("profile", _profile),
     Section("orders", _orders),
     Section("timeline", _timeline),
     Section("segments", _segments),
-    # TODO(integration H1): Section("consents", _consents) reading services/customers/store/consents.py
+    Section("consents", _consents),
 )
 
 
