@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 # The same list as services/campaigns/domain/tracking.py PUBLIC_PREFIXES (a test keeps them equal; the gateway
 # imports nothing from a service).
-PUBLIC_PREFIXES = ("/t/", "/u/", "/webhooks/")
+PUBLIC_PREFIXES = ("/t/", "/u/", "/c/", "/webhooks/")
 # What a mail client or provider sends that the campaigns handlers read (signatures, form bodies, the client).
 _REQUEST_HEADERS = ("content-type", "user-agent", "x-twilio-signature", "x-webhook-timestamp",
                     "x-webhook-signature", "x-request-id")

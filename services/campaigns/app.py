@@ -3,7 +3,7 @@ import httpx
 from fastapi import FastAPI
 
 from services.campaigns import events
-from services.campaigns.api import campaigns, data_export, messages, templates, tracking
+from services.campaigns.api import campaigns, consent_links, data_export, messages, templates, tracking
 from services.campaigns.handlers.delivery import Deliverer
 from services.campaigns.handlers.deps import Deps
 from services.campaigns.handlers.scheduler import campaign_tick
@@ -42,5 +42,5 @@ def create_app(settings: CampaignsSettings, *,
 
     return create_service_app(settings=settings, title="Campaigns service",
                               routers=[campaigns.router, templates.router, messages.router, tracking.router,
-                                       data_export.router],
+                                       data_export.router, consent_links.router],
                               setup=setup, public_prefixes=tracking.PUBLIC_PREFIXES)

@@ -41,6 +41,8 @@ class CampaignsSettings(ServiceSettings):
     twilio_messaging_service_sid: str | None = Field(None, description="when set, sends through this "
                                                                        "messaging service instead of sms_from")
     sms_timeout_seconds: float = Field(10.0, gt=0)
+    consent_confirmation_days: int = Field(7, ge=1, le=90, description="how long a double opt-in confirmation "
+                                                                       "link works")
     sms_opt_out_line: str = Field(DEFAULT_SMS_OPT_OUT_LINE, max_length=100,
                                   description="ends every marketing SMS unless its text already has it; empty: "
                                               "none (only where the provider appends its own)")

@@ -12,7 +12,7 @@ OPEN, CLICK, UNSUBSCRIBE = "open", "click", "unsubscribe"
 # a validly signed token anywhere, so they no longer verify.
 _SALTS = {OPEN: "campaigns.open", CLICK: "campaigns.click.v2", UNSUBSCRIBE: "campaigns.unsubscribe"}
 # The paths mail clients, recipients and the providers reach through the ingress; nothing else is public.
-PUBLIC_PREFIXES = ("/t/", "/u/", "/webhooks/")
+PUBLIC_PREFIXES = ("/t/", "/u/", "/c/", "/webhooks/")  # /c/: double opt-in confirmation (consent_links.py)
 SMS_STATUS_PATH = "/webhooks/sms/status"
 SMS_INBOUND_PATH = "/webhooks/sms/inbound"
 EMAIL_STATUS_PATH = "/webhooks/email/status"

@@ -9,9 +9,11 @@ from services.campaigns.clients.customers import CustomerProfiles, SegmentMember
 from services.campaigns.delivery.email import EmailSender
 from services.campaigns.delivery.ratelimit import RateLimiter
 from services.campaigns.delivery.sms import SmsSender
+from services.campaigns.domain.consent_links import ConsentLinks
 from services.campaigns.domain.tracking import Links, Tokens
 from services.campaigns.settings import CampaignsSettings
 from services.campaigns.store.campaigns import CampaignStore
+from services.campaigns.store.confirmations import ConfirmationStore
 from services.campaigns.store.fanouts import FanoutStore
 from services.campaigns.store.merges import MergeWrites
 from services.campaigns.store.messages import MessageStore
@@ -44,6 +46,8 @@ class Deps:
     receipts: CallbackReceipts
     owner: str = field(default_factory=lambda: uuid.uuid4().hex)
     work: object | None = None  # the WorkQueue, set by the app once built
+    confirmations: ConfirmationStore = None  # set by build (double opt-in requests)
+    consent_links: ConsentLinks = None  # set by build
     suppressions: SuppressionCopy = None  # set by build
     merges: MergeWrites = None  # set by build
 
@@ -60,10 +64,13 @@ class Deps:
                    CustomerProfiles(http, settings.customers_url, internal_headers(settings)), EmailSender(settings),
                    SmsSender(settings, http, links), links,
                    RateLimiter(settings.send_rate_per_second), Background(), CallbackReceipts(db),
+                   confirmations=ConfirmationStore(db),
+                   consent_links=ConsentLinks(settings.public_url, settings.tracking_secret.get_secret_value()),
                    suppressions=SuppressionCopy(db), merges=MergeWrites(db))
 
     async def ensure_indexes(self) -> None:
-        for store in (self.campaigns, self.templates, self.messages, self.recipients, self.fanouts, self.receipts):
+        for store in (self.campaigns, self.templates, self.messages, self.recipients, self.fanouts, self.receipts,
+                      self.confirmations):
             await store.ensure_indexes()
 
     async def close(self) -> None:
