@@ -19,6 +19,7 @@ from gateway.consents.mutations import ConsentMutations
 from gateway.customers.mutations import CustomerMutations
 from gateway.customers.queries import CustomerQueries
 from gateway.data_export.queries import DataExportQueries
+from gateway.data_export.refusals import RefusedExports
 from gateway.erasure.mutations import ErasureMutations
 from gateway.errors import ErrorCodes
 from gateway.limits import DepthLimiter
@@ -86,6 +87,7 @@ def build_schema(settings: GatewaySettings) -> strawberry.Schema:
         lambda: RequestRules(settings=settings, cache=validation_cache),
         OperationMetrics,
         AuditTrail,  # listed before ErrorCodes so it sees the coded errors (extensions unwind in reverse)
+        RefusedExports,  # the same, for an exportCustomerData refused before it ran (gateway/data_export)
         ErrorCodes,
     ]
     if not settings.introspection_enabled:

@@ -198,11 +198,11 @@ async def test_only_roles_with_personal_data_may_export(graphql, graphql_as, gat
     assert anonymous.status_code == 401 and anonymous.json()["error"]["code"] == "UNAUTHENTICATED"
     bad_token = await gateway_http.get(f"/exports/customers/{cid}.json", headers={"authorization": "Bearer nope"})
     assert bad_token.status_code == 401
-    # The refused downloads are on record, with who tried.
+    # The refused attempts, in the graph and on the route, are on record with who tried and on whom.
     log = await graphql(AUDIT, op="exportCustomerData")
     records = [e["node"] for e in log["data"]["auditLog"]["edges"]]
-    assert sorted((r["outcome"], r["actor"]["role"]) for r in records) == [("FORBIDDEN", "marketer"),
-                                                                           ("FORBIDDEN", "viewer")]
+    assert sorted((r["outcome"], r["actor"]["role"], r["input"]["via"], tuple(r["targetIds"])) for r in records) == [
+        ("FORBIDDEN", role, via, (cid,)) for role in ("marketer", "viewer") for via in ("download", "graphql")]
 
 
 async def test_an_unknown_customer_is_not_found(graphql, gateway_http, gateway_settings, loyalty_app,
