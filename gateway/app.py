@@ -25,6 +25,8 @@ from gateway.auth.oidc import OidcConfig, oidc_verifier
 from gateway.context import Clients, Context
 from gateway.data_export.routes import export_routes
 from gateway.http_errors import CodedErrorsView
+from gateway.imports.downloads import download_routes
+from gateway.imports.uploads import check_multipart
 from gateway.live.feed import LiveFeed
 from gateway.loaders import Loaders
 from gateway.metrics import HttpMetrics
@@ -41,7 +43,9 @@ log = logging.getLogger(__name__)
 
 class GatewayGraphQL(CodedErrorsView, GraphQL):
     def __init__(self, schema, state: dict, settings: GatewaySettings, **kwargs):
-        super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], **kwargs)
+        # multipart: importCustomers' files (gateway/imports/uploads.py says what such a request must carry)
+        super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+                         multipart_uploads_enabled=True, **kwargs)
         self.state = state
         self.settings = settings
 
@@ -53,8 +57,13 @@ class GatewayGraphQL(CodedErrorsView, GraphQL):
                           api_keys=self.state["api_keys"], live=self.state.get("live"), audit=self.state.get("audit"),
                           client_ip=request.client.host if request.client else None,
                           user_agent=(request.headers.get("user-agent") or "")[:300] or None)
+        context.extra["settings"] = self.settings  # what signs export download links (gateway/imports)
         await self._authenticate(context, request.headers)
         return context
+
+    async def parse_multipart(self, request):
+        check_multipart(request.headers, self.settings.max_upload_bytes)
+        return await super().parse_multipart(request)
 
     async def on_ws_connect(self, context: Context):
         """A browser can't set headers on a WebSocket: credentials come in connection_init's payload."""
@@ -143,10 +152,12 @@ def create_app(settings: GatewaySettings, *, mounts: dict[str, httpx.AsyncBaseTr
 
     routes = [Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),
               Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics),
-              *public_link_routes(settings.campaigns_url, state), *export_routes(settings, state)]
+              *public_link_routes(settings.campaigns_url, state), *export_routes(settings, state),
+              *download_routes(settings, state)]
     middleware = [Middleware(HttpMetrics)]
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
-                                     allow_headers=["authorization", "content-type", "x-api-key", "x-request-id"],
+                                     allow_headers=["authorization", "content-type", "x-api-key", "x-request-id",
+                                                    "graphql-preflight"],
                                      max_age=600))
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -7,6 +7,7 @@ from gateway.audit.store import AuditStore
 from gateway.auth.api_keys import ApiKeyStore
 from gateway.auth.caller import Caller
 from gateway.clients.campaigns import CampaignsClient
+from gateway.clients.csv_jobs import CsvJobsClient
 from gateway.clients.customers import CustomersClient
 from gateway.clients.loyalty import LoyaltyClient
 from gateway.clients.segments import SegmentsClient
@@ -22,13 +23,15 @@ class Clients:
     loyalty: LoyaltyClient
     campaigns: CampaignsClient
     segments: SegmentsClient
+    csv_jobs: CsvJobsClient
 
     @classmethod
     def build(cls, http: httpx.AsyncClient, settings: GatewaySettings) -> "Clients":
         return cls(customers=CustomersClient(http, settings.customers_url, "customers"),
                    loyalty=LoyaltyClient(http, settings.loyalty_url, "loyalty"),
                    campaigns=CampaignsClient(http, settings.campaigns_url, "campaigns"),
-                   segments=SegmentsClient(http, settings.customers_url, "customers"))
+                   segments=SegmentsClient(http, settings.customers_url, "customers"),
+                   csv_jobs=CsvJobsClient(http, settings.customers_url, "customers"))
 
 
 @dataclass

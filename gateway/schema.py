@@ -22,6 +22,8 @@ from gateway.data_export.queries import DataExportQueries
 from gateway.data_export.refusals import RefusedExports
 from gateway.erasure.mutations import ErasureMutations
 from gateway.errors import ErrorCodes
+from gateway.imports.mutations import ImportMutations
+from gateway.imports.queries import ImportQueries
 from gateway.limits import DepthLimiter
 from gateway.live.subscriptions import LiveSubscriptions
 from gateway.loyalty.mutations import LoyaltyMutations
@@ -42,6 +44,7 @@ QUERIES: tuple[type, ...] = (
     ApiKeyQueries,
     AuditQueries,
     DataExportQueries,
+    ImportQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     CustomerMutations,
@@ -49,6 +52,7 @@ MUTATIONS: tuple[type, ...] = (
     CampaignMutations,
     SegmentMutations,
     ApiKeyMutations,
+    ImportMutations,
     ConsentMutations,
     ErasureMutations,
 )

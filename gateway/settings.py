@@ -49,6 +49,10 @@ class GatewaySettings(BaseSettings):
     max_aliases: int = Field(30, ge=1)
     max_tokens: int = Field(2000, ge=1)
     max_page_size: int = Field(100, ge=1, le=100, description="largest `first` on any list field")
+    max_upload_bytes: int = Field(64 * 1024 * 1024, ge=1024, description="largest multipart request (importCustomers' "
+                                                                        "files); the customers service has its own "
+                                                                        "limit per file")
+    export_link_seconds: int = Field(900, ge=1, description="how long a customer export's download link works")
     max_query_cost: int = Field(5000, ge=1, description="list items an operation may ask for, nested lists "
                                                         "multiplied (see gateway/limits.py)")
     host: str = "127.0.0.1"

@@ -23,6 +23,11 @@ FIELDS: dict[str, P] = {
     "Mutation.recordOrders": P.customers_write,
     "Mutation.returnOrderItems": P.customers_write,
     "Mutation.recordInteraction": P.customers_write,
+    # CSV import and export of customer lists (gateway/imports)
+    "Mutation.importCustomers": P.customers_import,
+    "Query.customerImport": P.customers_import,
+    "Mutation.exportCustomers": P.customers_export,
+    "Query.customerExport": P.customers_export,
     "Mutation.recordConsent": P.customers_write,  # the consent ledger (gateway/consents)
     # loyalty
     "Query.loyaltyPrograms": P.loyalty_read,

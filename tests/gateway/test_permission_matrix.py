@@ -21,7 +21,8 @@ from gateway.settings import GatewaySettings
 DOC = Path(__file__).resolve().parents[2] / "docs" / "gateway.md"
 ROLES = [Role.admin, Role.marketer, Role.support, Role.viewer]  # the docs' column order
 SCALARS = {"String": "matrix", "ID": "missing-id", "Int": 1, "Float": 1.0, "Boolean": True,
-           "DateTime": "2030-01-01T00:00:00+00:00", "Date": "2000-01-01", "JSON": {}}
+           "DateTime": "2030-01-01T00:00:00+00:00", "Date": "2000-01-01", "JSON": {},
+           "Upload": "not-a-file"}  # importCustomers: refused as VALIDATION once past the permission check
 
 
 def _table(heading: str) -> dict[str, set[Role]]:

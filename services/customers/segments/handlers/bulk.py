@@ -6,6 +6,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.customers.clients.calls import ServiceCallFailed
 from services.customers.domain import activity
+from services.customers.domain.csv_cells import safe_row
 from services.customers.handlers.activity_log import record_activity
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.handlers.profiles import contact_event
@@ -49,13 +50,13 @@ async def _profile_batch(deps: Deps, job: dict, ids: list[str], session: AsyncCl
 def _csv_rows(docs: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for d in docs:
-        writer.writerow([d["_id"], d.get("firstName"), d.get("lastName"), d.get("email"), d.get("phone") or "",
+    for d in docs:  # escaped against formula injection, as every CSV the service writes (domain/csv_cells.py)
+        writer.writerow(safe_row([d["_id"], d.get("firstName"), d.get("lastName"), d.get("email"), d.get("phone") or "",
                          d.get("status"), d.get("loyaltyTier"), d.get("loyaltyPoints", 0),
                          f"{to_units(d.get('totalSpentMinor', 0)):.2f}", d.get("totalOrders", 0),
                          d["lastPurchaseDate"].isoformat() if d.get("lastPurchaseDate") else "",
                          d["registrationDate"].isoformat() if d.get("registrationDate") else "",
-                         " ".join(d.get("tags") or [])])
+                         " ".join(d.get("tags") or [])]))
     return out.getvalue()
 
 
