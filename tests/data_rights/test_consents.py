@@ -123,3 +123,17 @@ async def test_the_batch_read_gives_one_page_per_customer(api):
                                                 "limit": 1})).json()
     assert pages[first["id"]]["total"] == 2 and len(pages[first["id"]]["items"]) == 1
     assert pages[second["id"]] == {"items": [], "total": 0, "limit": 1, "offset": 0}
+
+
+async def test_erasure_keeps_the_decisions_but_not_the_ip_and_user_agent(api):
+    proof = {"source": "signup_form", "wording": "News please", "ip": "203.0.113.77", "userAgent": "Mozilla/5.0"}
+    created = (await api.post("/customers", json=_new(communication={"email": True}, consent=proof))).json()
+    erased = await api.post(f"/customers/{created['id']}/erasure", json={"reason": "customer request"})
+    assert erased.status_code == 200, erased.text
+
+    [record] = (await _ledger(api, created["id"]))["items"]  # the proof stays, redacted
+    assert (record["status"], record["source"], record["wording"]) == ("granted", "signup_form", "News please")
+    assert record["ip"] is None and record["userAgent"] is None
+    refused = await api.post(f"/customers/{created['id']}/consents",
+                             json={"channel": "email", "status": "granted", "source": "admin"})
+    assert refused.status_code == 410

@@ -4,6 +4,7 @@ import logging
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from services.customers.domain.erasure import is_erased
 from services.customers.handlers import consents
 from services.customers.handlers.deps import Deps
 from shared.events import contracts
@@ -25,7 +26,7 @@ async def on_consent_confirmed(deps: Deps, event: contracts.CustomerConsentConfi
     if await deps.consents.confirmation_of(pending.id, session) is not None:
         return
     customer = await deps.customers.get(pending.customer_id, session)
-    if customer is None:
+    if customer is None or is_erased(customer):
         return
     await consents.append(deps, customer, consents.Entry(
         channel=pending.channel, purpose=pending.purpose, status="granted", source="double_opt_in",

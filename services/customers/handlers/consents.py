@@ -19,6 +19,7 @@ from services.customers.domain.consents import (
     needs_confirmation,
     new_record,
 )
+from services.customers.domain.erasure import gone, is_erased
 from services.customers.handlers.activity_log import record_activity
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.segments.handlers.membership import refresh_membership
@@ -106,6 +107,8 @@ async def record(deps: Deps, customer_id: str, body: ConsentCreate,
         customer = await deps.customers.get(customer_id, session)
         if customer is None:
             raise NotFound(f"customer {customer_id} not found", field="id")
+        if is_erased(customer):
+            raise gone(customer)  # nobody left to consent; the redacted ledger stays readable as proof
         appended = await append(deps, customer, entry, session, now)
         if decides_flag(appended.purpose, appended.status):
             await settle_flags(deps, customer, {appended.channel}, session, now, correlation_id)

@@ -4,6 +4,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.customers.domain import activity
 from services.customers.domain.consents import UNSUBSCRIBE_SOURCES
+from services.customers.domain.erasure import is_erased
 from services.customers.handlers import consents
 from services.customers.handlers.activity_log import record_activity
 from services.customers.handlers.deps import Deps
@@ -21,7 +22,7 @@ async def on_customer_unsubscribed(deps: Deps, event: contracts.CustomerUnsubscr
     it happened) and re-derives the channel's opt-in flag; a deleted customer is skipped. Every unsubscribe is
     recorded, even one for a channel already off: it is the person's own act, and proof of it."""
     current = await deps.customers.get(event.customer_id, session)
-    if current is None:
+    if current is None or is_erased(current):
         return
     source = UNSUBSCRIBE_SOURCES.get(event.source, "unsubscribe_link")
     await consents.append(deps, current, consents.Entry(
