@@ -14,6 +14,17 @@ class ConsentDecision(Enum):
     revoked = "revoked"
 
 
+@strawberry.input(description="How the opt-ins set in `communication` were given (createCustomer, updateCustomer). "
+                              "Without it, staff's word: each changed flag is recorded with source admin.")
+class ConsentProofInput:
+    source: str = strawberry.field(description="signup_form, checkout, preference_center, customer_request, "
+                                               "import or admin")
+    wording: str | None = UNSET
+    form: str | None = UNSET
+    ip: str | None = UNSET
+    user_agent: str | None = UNSET
+
+
 @strawberry.input(description="One grant or revoke with its proof. A marketing one moves the channel's opt-in "
                               "(communication) when it is the latest decision.")
 class ConsentInput:

@@ -4,6 +4,7 @@ from datetime import date, datetime
 import strawberry
 from strawberry import UNSET
 
+from gateway.consents.inputs import ConsentProofInput
 from gateway.customers.enums import CustomerStatus, Gender, InteractionKind, LoyaltyTier, OrderStatus
 
 
@@ -64,6 +65,8 @@ class CustomerCreateInput:
     tags: list[str] | None = UNSET
     notes: str | None = UNSET
     avatar: str | None = UNSET
+    consent: ConsentProofInput | None = strawberry.field(default=UNSET, description="how the opt-ins in "
+                                                         "communication were given (the consent ledger's proof)")
 
 
 @strawberry.input(description="Only the fields given change; null clears an optional field.")
@@ -81,6 +84,8 @@ class CustomerUpdateInput:
     tags: list[str] | None = UNSET
     notes: str | None = UNSET
     avatar: str | None = UNSET
+    consent: ConsentProofInput | None = strawberry.field(default=UNSET, description="how the opt-ins in "
+                                                         "communication were given (the consent ledger's proof)")
 
 
 @strawberry.input

@@ -77,3 +77,17 @@ async def test_bad_consent_input_and_roles(graphql_as):
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     ledger = (await admin(CONSENTS, id=customer_id))["data"]["customer"]
     assert ledger["consents"]["totalCount"] == 0 and ledger["communication"]["sms"] is False
+
+
+async def test_create_customer_with_its_consent_proof(graphql_as):
+    storefront = graphql_as(Role.support, "storefront@shop")
+    created = await storefront(CREATE, input={
+        **_customer("proof.consent@example.com"), "communication": {"email": True},
+        "consent": {"source": "signup_form", "wording": "Join the club", "ip": "192.0.2.55", "userAgent": "UA/1"}})
+    customer = created["data"]["createCustomer"]
+    assert customer["communication"] == {"email": True, "sms": False, "push": False}
+    [edge] = (await storefront(CONSENTS, id=customer["id"]))["data"]["customer"]["consents"]["edges"]
+    assert (edge["node"]["source"], edge["node"]["status"]) == ("signup_form", "granted")
+    bad = await storefront(CREATE, input={**_customer("proof2.consent@example.com"),
+                                          "consent": {"source": "signup_form"}})  # proof of no flags
+    assert bad["errors"][0]["extensions"] == {"code": "VALIDATION", "field": "consent"}

@@ -119,7 +119,7 @@ async def update_customer(deps: Deps, customer_id: str, body: CustomerUpdate,
 
 
 def _check_consent(body: CustomerCreate | CustomerUpdate) -> None:
-    if body.consent is not None and body.communication is None:
+    if body.consent is not None and (body.communication is None or "communication" not in body.model_fields_set):
         raise ValidationFailed("consent describes opt-ins given in communication; send both", field="consent")
 
 
