@@ -29,6 +29,7 @@ class CustomerImport:
     created: int
     updated: int
     unchanged: int = strawberry.field(description="rows whose customer already held every value given")
+    consents: int = strawberry.field(description="consent decisions recorded (emailConsent, smsConsent columns)")
     bad_rows: int
     orders_created: int
     orders_unchanged: int = strawberry.field(description="orders already recorded under their id")
@@ -44,7 +45,8 @@ class CustomerImport:
         counts = d.get("counts") or {}
         return cls(id=d["id"], status=d["status"], total=d.get("total"), processed=d["processed"],
                    progress=d["progress"], created=counts.get("created", 0), updated=counts.get("updated", 0),
-                   unchanged=counts.get("unchanged", 0), bad_rows=counts.get("badRows", 0),
+                   unchanged=counts.get("unchanged", 0), consents=counts.get("consents", 0),
+                   bad_rows=counts.get("badRows", 0),
                    orders_created=counts.get("ordersCreated", 0), orders_unchanged=counts.get("ordersUnchanged", 0),
                    orders_refused=counts.get("ordersRefused", 0),
                    problems=[ImportProblem(file=p.get("file", "customers"), line=p["line"], field=p.get("field"),

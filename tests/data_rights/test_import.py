@@ -170,3 +170,27 @@ async def test_a_file_over_the_size_limit_is_refused(app_api, customers_app):
 async def test_starting_with_an_unknown_file_is_not_found(app_api):
     response = await app_api.post("/customer-imports", json={"customersFile": "nope"})
     assert response.status_code == 404 and response.json()["error"]["field"] == "customersFile"
+
+
+async def test_consent_columns_go_to_the_ledger_once_and_erased_people_stay_out(app_api):
+    api = app_api
+    erased = (await api.post("/customers", json={"firstName": "Gone", "lastName": "Person",
+                                                 "email": "gone@example.com", "phone": "+14155550199"})).json()
+    assert (await api.delete(f"/customers/{erased['id']}")).status_code == 204  # deleting erases: suppressed
+    text = ("firstName,lastName,email,phone,emailConsent,smsConsent\n"
+            "Ada,Lovelace,ada@example.com,,yes,no\n"
+            "Gone,Again,GONE@example.com,,,\n"
+            "Other,Name,other@example.com,+14155550199,,\n"
+            "Odd,Flag,odd@example.com,,maybe,\n")
+    job = await run_import(api, text)
+    problems = {(p["line"], p["field"]) for p in job["problems"]}
+    assert problems == {(3, "email"), (4, "phone"), (5, "emailConsent")}
+    assert job["counts"]["created"] == 1 and job["counts"]["consents"] == 1
+    ada = await by_email(api, "ada@example.com")
+    assert ada["communication"]["email"] is True and ada["communication"]["sms"] is False
+    ledger = (await api.get(f"/customers/{ada['id']}/consents")).json()["items"]
+    assert [(r["channel"], r["status"], r["source"]) for r in ledger] == [("email", "granted", "import")]
+    again = await run_import(api, text)
+    assert again["counts"]["consents"] == 0 and again["counts"]["unchanged"] == 1
+    assert len((await api.get(f"/customers/{ada['id']}/consents")).json()["items"]) == 1
+    assert await by_email(api, "other@example.com") is None

@@ -27,6 +27,7 @@ from services.customers.domain.imports import (
     order_row,
 )
 from services.customers.domain.search import search_fields
+from services.customers.handlers import consents
 from services.customers.handlers.activity_log import record_activities
 from services.customers.handlers.csv_parts import CsvParts, TooLarge
 from services.customers.handlers.deps import Deps, utcnow
@@ -38,7 +39,7 @@ from shared.actor import actor_record
 from shared.errors import AppError, NotFound, ValidationFailed
 from shared.events import contracts
 
-COUNTS = ("created", "updated", "unchanged", "badRows", "ordersCreated", "ordersUnchanged", "ordersRefused",
+COUNTS = ("created", "updated", "unchanged", "consents", "badRows", "ordersCreated", "ordersUnchanged", "ordersRefused",
           "problems")
 
 
@@ -200,12 +201,12 @@ def _validate(columns: list[str], records: list[Record]) -> tuple[list[CustomerR
 
 async def _customers_batch(run: _Run, columns: list[str], records: list[Record]) -> None:
     deps = run.deps
-    rows, problems = _validate(columns, records)
-    # TODO(integration H3): refuse rows whose email or phone is suppressed (SuppressionStore.suppressed(...)) as
-    # problems of field "email" ("suppressed: this person asked to be erased"), before anything is written.
+    valid, problems = _validate(columns, records)
 
     async def work(session: AsyncClientSession) -> None:
         now = utcnow()
+        rows, refused = await _not_suppressed(deps, valid, session)
+        batch_problems = problems + refused
         existing = {doc["emailKey"]: doc for doc in await deps.customers.collection.find(
             {"emailKey": {"$in": list({row.email_key for row in rows})}}, session=session).to_list()}
         created: dict[str, dict] = {}
@@ -244,14 +245,60 @@ async def _customers_batch(run: _Run, columns: list[str], records: list[Record])
                 (contact_event(contracts.CustomerCreated, doc, []), None) for doc in created.values()] + [
                 (contact_event(contracts.CustomerUpdated, doc, sorted(fields)), None)
                 for doc, fields in updated.values()])
-        # TODO(integration H1): record each row's emailConsent/smsConsent (row.consents) in the consent ledger
-        # with source "import" (handlers.consents.append + settle_flags), in this transaction.
+        consents = await _record_consents(deps, rows, existing, set(created), session, now)
         await run.commit(session, phase="customers", line=records[-1].line, rows=len(records), file="customers",
-                         problems=problems,
+                         problems=batch_problems,
                          counts={"created": len(created), "updated": len(updated), "unchanged": unchanged,
-                                 "badRows": len({p.line for p in problems})})
+                                 "consents": consents, "badRows": len({p.line for p in batch_problems})})
 
     await run.transaction(work)
+
+
+async def _not_suppressed(deps: Deps, rows: list[CustomerRow],
+                          session: AsyncClientSession) -> tuple[list[CustomerRow], list[Problem]]:
+    """An erased person's email or phone (the suppression list) may not come back through an import."""
+    hit = await deps.suppressions.suppressed(emails=[row.values["email"] for row in rows],
+                                             phones=[row.values["phone"] for row in rows if row.values.get("phone")],
+                                             session=session)
+    if not hit:
+        return rows, []
+    kept, refused = [], []
+    for row in rows:
+        if row.values["email"] in hit.emails:
+            refused.append(Problem(row.line, "email", "this email belongs to an erased customer and may not be "
+                                                      "imported again"))
+        elif row.values.get("phone") in hit.phones:
+            refused.append(Problem(row.line, "phone", "this phone number belongs to an erased customer and may not "
+                                                      "be imported again"))
+        else:
+            kept.append(row)
+    return kept, refused
+
+
+async def _record_consents(deps: Deps, rows: list[CustomerRow], customers: dict[str, dict], created: set[str],
+                           session: AsyncClientSession, now: datetime) -> int:
+    """emailConsent / smsConsent: a decision is appended to the consent ledger (source `import`) only where it
+    differs from the customer's latest one, and the flags are re-derived from the ledger; a re-run appends
+    nothing. A new customer starts opted out, so only a grant is recorded for them."""
+    recorded = 0
+    for row in rows:
+        if not row.consents:
+            continue
+        customer = customers[row.email_key]
+        moved = set()
+        for channel, granted in sorted(row.consents.items()):
+            latest = None if customer["_id"] in created else \
+                await deps.consents.latest_decision(customer["_id"], channel, session)
+            if granted == (latest is not None and latest.status == "granted"):
+                continue
+            await consents.append(deps, customer, consents.Entry(
+                channel=channel, status="granted" if granted else "revoked", source="import", occurred_at=now),
+                session, now)
+            moved.add(channel)
+            recorded += 1
+        if moved:
+            customers[row.email_key] = await consents.settle_flags(deps, customer, moved, session, now)
+    return recorded
 
 
 def _new_customer(row: CustomerRow, now: datetime) -> dict:
