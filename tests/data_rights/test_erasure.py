@@ -10,14 +10,17 @@ from gateway.auth.roles import Role
 from tests.campaigns.conftest import (  # noqa: F401  (fixtures: a campaigns app that really sends, and its sinks)
     campaigns_app,
     campaigns_settings,
+    delete_work_queue,
     email_campaign,
     segments,
     segments_transport,
     sinks,
     wait_status,
 )
-from tests.conftest import eventually
+from tests.campaigns.test_customer_rules import skipped_reasons
+from tests.conftest import CountingTransport, eventually, running
 from tests.customers.factories import customer_body, order_body
+from tests.support.http import service_client
 
 ERASE = """mutation($id: ID!, $reason: String!) { eraseCustomer(customerId: $id, reason: $reason) {
   customerId erasedAt reason alreadyErased auditRecordsRedacted } }"""
@@ -126,7 +129,8 @@ async def test_after_erasure_no_database_holds_the_email_or_phone_and_figures_ar
     before = await _figures(api, loyalty_api, campaigns_api, person["campaign"])
     orders_db = customers_app.state.deps.orders.collection
     timeline_db = customers_app.state.deps.activity.collection
-    kept = (await orders_db.count_documents({"customerId": cid}), await timeline_db.count_documents({"customerId": cid}))
+    kept = (await orders_db.count_documents({"customerId": cid}),
+            await timeline_db.count_documents({"customerId": cid}))
 
     erased = await graphql(ERASE, id=cid, reason="Art. 17 request #4711")
     assert "errors" not in erased, erased
@@ -195,3 +199,73 @@ async def test_bad_erasure_input_is_refused_with_its_field(graphql, graphql_as, 
     forbidden = await graphql_as(Role.support)(ERASE, id=customer["id"], reason="request")
     assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert (await api.get(f"/customers/{customer['id']}")).status_code == 200  # nothing happened
+
+
+async def test_a_service_down_during_the_erasure_erases_when_it_comes_back(
+        api, customers_app, loyalty_settings, campaigns_settings, segments_transport, amqp_url):
+    """customer.erased waits in the durable queues of loyalty and campaigns while they are stopped."""
+    from services.campaigns.app import create_app as campaigns_service
+    from services.loyalty.app import create_app as loyalty_service
+
+    def both():
+        return (running(loyalty_service(loyalty_settings, customers_transport=CountingTransport(customers_app))),
+                running(campaigns_service(campaigns_settings, customers_transport=segments_transport)))
+
+    email, phone = _person()
+    try:
+        loyalty_up, campaigns_up = both()
+        async with loyalty_up as loyalty, campaigns_up as campaigns:  # up once: queues declared, customer known
+            cid = (await _create(api, email, phone))["id"]
+            async with service_client(loyalty, "http://loyalty") as loyalty_api:
+                added = await loyalty_api.post(f"/customers/{cid}/loyalty/points", json={"points": 120,
+                                                                                       "reason": "welcome"})
+                assert added.status_code == 201, added.text
+
+            async def known() -> bool:
+                return await campaigns.state.deps.recipients.get(cid) is not None
+            await eventually(known, what="campaigns' read model")
+            databases = [campaigns.state.deps.runtime.db.name, loyalty.state.deps.runtime.db.name]
+            analytics_before = (await loyalty.state.deps.ledger.collection.count_documents({"customerId": cid}))
+
+        erased = await api.post(f"/customers/{cid}/erasure", json={"reason": "request while loyalty was down"})
+        assert erased.status_code == 200 and erased.json()["alreadyErased"] is False
+
+        async def published() -> bool:
+            return await customers_app.state.deps.runtime.outbox.backlog() == 0
+        await eventually(published, what="customer.erased published while both services are down")
+
+        loyalty_up, campaigns_up = both()
+        async with loyalty_up as loyalty, campaigns_up as campaigns:
+            async def caught_up() -> bool:
+                member = await loyalty.state.deps.members.get(cid)
+                recipient = await campaigns.state.deps.recipients.collection.find_one({"_id": cid})
+                return bool(member and member.deleted and recipient and recipient.get("erased"))
+            await eventually(caught_up, what="both services handle the erasure after their restart")
+            mongo = customers_app.state.deps.runtime.mongo
+            assert await _scan([mongo[name] for name in databases], email, phone) == []
+            assert await loyalty.state.deps.ledger.collection.count_documents({"customerId": cid}) == analytics_before
+    finally:
+        await delete_work_queue(amqp_url, campaigns_settings.work_queue_name)
+
+
+async def test_campaigns_refuse_an_erased_persons_address(api, customers_app, campaigns_api, campaigns_app, sinks):
+    """Phones are not unique: someone else with an erased person's number is not messaged on it."""
+    email, phone = _person()
+    erased = await _create(api, email, phone)
+    flatmate = await _create(api, f"flat.mate.{uuid.uuid4().hex[:8]}@example.com", phone)
+    deps = campaigns_app.state.deps
+
+    async def known() -> bool:
+        return len(await deps.recipients.by_ids([erased["id"], flatmate["id"]])) == 2
+    await eventually(known, what="campaigns' read model")
+    assert (await api.post(f"/customers/{erased['id']}/erasure", json={"reason": "request"})).status_code == 200
+
+    async def suppressed() -> bool:
+        return bool(await deps.suppressions.suppressed_addresses([("sms", phone)]))
+    await eventually(suppressed, what="campaigns' copy of the suppression list")
+    campaign = (await campaigns_api.post("/campaigns", json={"name": "Flash", "type": "sms", "content": "Sale today",
+                                                             "targetCustomers": [flatmate["id"]]})).json()
+    await campaigns_api.post(f"/campaigns/{campaign['id']}/send")
+    await wait_status(campaigns_api, campaign["id"], "failed")  # its only recipient: nothing could go out
+    assert await skipped_reasons(campaigns_api, campaign["id"]) == {flatmate["id"]: "suppressed"}
+    assert not [m for m in sinks.sms if phone in str(m)]
