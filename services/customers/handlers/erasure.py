@@ -45,10 +45,7 @@ async def erase_customer(deps: Deps, customer_id: str, reason: str, correlation_
         await deps.erasure.scrub_timeline(customer_id, lambda entry: scrubbed_entry(entry, text), session)
         await refresh_membership(deps, customer_id, session, now)  # an erased profile matches no segment
         await deps.suppressions.add(customer_id, *digests, now, session)
-        # TODO(integration H1): ConsentStore.redact_for_customer(customer_id, session) once it exists.
-        redact_consents = getattr(deps.consents, "redact_for_customer", None)
-        if redact_consents is not None:
-            await redact_consents(customer_id, session)
+        await deps.consents.redact_for_customer(customer_id, session)  # proof kept, IP and user agent dropped
         await record_activity(deps, activity.entry(customer_id, "profile.erased", "Personal data erased", now),
                               session)
         # After the entries above: their own customer.activity.recorded carry no personal data to scrub.
