@@ -1,13 +1,24 @@
-"""History is never rewritten: deleting a customer keeps their ledger, redemptions and account (marked deleted),
-and the program's analytics read exactly the same before and after."""
+"""History is never rewritten: deleting (or erasing) a customer keeps their ledger, redemptions and account
+(marked deleted), and the program's analytics read exactly the same before and after."""
 from datetime import timedelta
+
+import pytest
 
 from services.loyalty.handlers.deps import utcnow
 from shared.events import contracts
 from tests.loyalty.support import add_points, deliver, items_returned, member, order_paid
 
 
-async def test_analytics_read_the_same_before_and_after_a_delete(loyalty_api, loyalty_app):
+def _deleted(customer_id: str) -> contracts.CustomerDeleted:
+    return contracts.CustomerDeleted(customerId=customer_id)
+
+
+def _erased(customer_id: str) -> contracts.CustomerErased:
+    return contracts.CustomerErased(customerId=customer_id, reason="request", erasedAt=utcnow(), emailHash="ab" * 32)
+
+
+@pytest.mark.parametrize("gone", [_deleted, _erased], ids=["deleted", "erased"])
+async def test_analytics_read_the_same_before_and_after_a_delete(loyalty_api, loyalty_app, gone):
     leaving, staying = await member(loyalty_app), await member(loyalty_app)
     order = order_paid(leaving, 400_00)
     await deliver(loyalty_app, order)  # 400
@@ -30,7 +41,7 @@ async def test_analytics_read_the_same_before_and_after_a_delete(loyalty_api, lo
     kept = (await ledger.count_documents({"customerId": leaving}),
             await redemptions.count_documents({"customerId": leaving}))
 
-    await deliver(loyalty_app, contracts.CustomerDeleted(customerId=leaving))
+    await deliver(loyalty_app, gone(leaving))
 
     assert (await loyalty_api.get(analytics)).json() == before
     assert (await ledger.count_documents({"customerId": leaving}),
