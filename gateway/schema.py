@@ -28,6 +28,8 @@ from gateway.limits import DepthLimiter
 from gateway.live.subscriptions import LiveSubscriptions
 from gateway.loyalty.mutations import LoyaltyMutations
 from gateway.loyalty.queries import LoyaltyQueries
+from gateway.merges.mutations import MergeMutations
+from gateway.merges.queries import MergeQueries
 from gateway.metrics import OperationMetrics
 from gateway.request_rules import RequestRules, ValidationCache
 from gateway.segments.mutations import SegmentMutations
@@ -45,6 +47,7 @@ QUERIES: tuple[type, ...] = (
     AuditQueries,
     DataExportQueries,
     ImportQueries,
+    MergeQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     CustomerMutations,
@@ -55,6 +58,7 @@ MUTATIONS: tuple[type, ...] = (
     ImportMutations,
     ConsentMutations,
     ErasureMutations,
+    MergeMutations,
 )
 
 SUBSCRIPTIONS: tuple[type, ...] = (

@@ -23,6 +23,9 @@ FIELDS: dict[str, P] = {
     "Mutation.recordOrders": P.customers_write,
     "Mutation.returnOrderItems": P.customers_write,
     "Mutation.recordInteraction": P.customers_write,
+    # merging duplicates (gateway/merges)
+    "Mutation.mergeCustomers": P.customers_merge,
+    "Query.duplicateCustomers": P.customers_read,
     # CSV import and export of customer lists (gateway/imports)
     "Mutation.importCustomers": P.customers_import,
     "Query.customerImport": P.customers_import,

@@ -74,3 +74,9 @@ class CustomersClient(ServiceClient):
     async def consents_by_customer_ids(self, ids: list[str], limit: int, offset: int) -> dict[str, Any]:
         return await self.request("GET", "/consents", params={"customerIds": ",".join(ids), "limit": limit,
                                                               "offset": offset})
+
+    async def merge(self, keep_id: str, merge_id: str, headers: dict) -> dict:
+        return await self.request("POST", "/merges", json={"keepId": keep_id, "mergeId": merge_id}, headers=headers)
+
+    async def duplicates(self, first: int, after: str | None) -> dict:
+        return await self.request("GET", "/duplicates", params={"first": first, **({"after": after} if after else {})})

@@ -167,6 +167,9 @@ class Customer:
     avatar: str | None
     created_at: datetime
     updated_at: datetime
+    merged_into: strawberry.ID | None = strawberry.field(
+        default=None, description="set when this customer was merged into another (mergeCustomers): the id to use "
+                                  "now; this one answers as a tombstone with no orders, points or messages")
 
     @strawberry.field(description="Purchase history, newest first.")
     async def orders(self, info: Info, first: int = 10, after: str | None = None) -> Connection[Order]:
@@ -214,7 +217,7 @@ class Customer:
             registration_date=datetime.fromisoformat(data["registrationDate"]),
             status=CustomerStatus(data["status"]), tags=data["tags"], notes=data.get("notes"),
             avatar=data.get("avatar"), created_at=datetime.fromisoformat(data["createdAt"]),
-            updated_at=datetime.fromisoformat(data["updatedAt"]),
+            updated_at=datetime.fromisoformat(data["updatedAt"]), merged_into=data.get("mergedInto"),
         )
 
 

@@ -99,7 +99,8 @@ def changed_contact_fields(changes: dict) -> list[str]:
 def tombstone(merged: dict, keep_id: str, now: datetime, actor: dict | None) -> dict:
     """What answers for the merged id from now on."""
     kept = {field: merged[field] for field in TOMBSTONE_FIELDS if field in merged}
-    return {"_id": merged["_id"], **kept, "mergedInto": keep_id, "mergedAt": now,
+    return {"_id": merged["_id"], **kept, "communication": {"email": False, "sms": False, "push": False},
+            "mergedInto": keep_id, "mergedAt": now,
             "merge": {"actor": actor, "at": now}, "updatedAt": now}
 
 

@@ -1,0 +1,1 @@
+"""mergeCustomers and duplicateCustomers: folding one customer into another, and finding likely pairs."""
