@@ -154,6 +154,7 @@ async def test_the_export_holds_exactly_what_each_service_answers(graphql, graph
     assert [e["event"] for e in message["events"]] == ["created", "sent", "opened", "clicked"]
     assert messages["recipient"]["customerId"] == cid and messages["recipient"]["email"] == person["email"]
     assert messages["unsubscribes"] == [] and messages["unsubscribedChannels"] == []
+    assert messages["confirmations"] == []  # no double opt-in asked (the setting is off)
 
     # Audit: the graph's records naming the customer, with who did it.
     operations = {(r["operation"], r["actor"]["subject"]) for r in document["audit"]}

@@ -47,9 +47,9 @@ def _recipient(doc: dict | None) -> dict | None:
 
 @router.get("/customers/{customer_id}/data-export")
 async def export_customer(customer_id: str, deps: DepsDep) -> dict:
-    """What campaigns holds on this id: {customerId, messages, unsubscribes, recipient}. An id campaigns never
-    heard of answers empty lists and a null recipient (whether the customer exists is the customers service's
-    answer: the gateway asks it)."""
+    """What campaigns holds on this id: {customerId, messages, confirmations, unsubscribes, unsubscribedChannels,
+    recipient}. An id campaigns never heard of answers empty lists and a null recipient (whether the customer
+    exists is the customers service's answer: the gateway asks it)."""
     messages = await deps.messages.all_for_customer(customer_id)
     campaigns = await deps.campaigns.by_ids(list({m.campaign_id for m in messages}))
     recipient = await deps.recipients.get(customer_id)
@@ -57,8 +57,12 @@ async def export_customer(customer_id: str, deps: DepsDep) -> dict:
     # is unsubscribed from now, whatever the way (SMS STOP included), are on the read model.
     unsubscribes = [{"channel": m.channel, "campaignId": m.campaign_id, "messageId": m.id,
                      "at": _iso(m.unsubscribed_at)} for m in messages if m.unsubscribed_at is not None]
+    confirmations = [{"consentId": c.consent_id, "requestedAt": _iso(c.requested_at), "sentAt": _iso(c.sent_at),
+                      "confirmedAt": _iso(c.confirmed_at), "expiresAt": _iso(c.expires_at), "failure": c.failure}
+                     for c in await deps.confirmations.for_customer(customer_id)]
     return {"customerId": customer_id,
             "messages": [_message(m, campaigns.get(m.campaign_id)) for m in messages],
+            "confirmations": confirmations,  # double opt-in mails (the consent they confirm is in the ledger)
             "unsubscribes": unsubscribes,
             "unsubscribedChannels": sorted(c for c, v in ((recipient or {}).get("unsubscribed") or {}).items() if v),
             "recipient": _recipient(recipient)}

@@ -7,6 +7,8 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from shared.data_export import read_all
+
 
 @dataclass(frozen=True)
 class Confirmation:
@@ -55,6 +57,14 @@ class ConfirmationStore:
         result = await self.collection.update_one({"_id": consent_id, "confirmedAt": None},
                                                   {"$set": {"confirmedAt": now}}, session=session)
         return result.modified_count == 1
+
+    async def for_customer(self, customer_id: str) -> list[Confirmation]:
+        """The customer's double opt-in requests, oldest first, for their data export (bounded:
+        shared.data_export)."""
+        docs = await read_all(self.collection, {"customerId": customer_id}, [("requestedAt", ASCENDING),
+                                                                            ("_id", ASCENDING)],
+                              what="double opt-in confirmations")
+        return [Confirmation.from_doc(d) for d in docs]
 
     async def delete_for_customer(self, customer_id: str, session: AsyncClientSession) -> int:
         """Erasure: the customer's confirmation links stop resolving."""
