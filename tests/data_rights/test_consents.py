@@ -137,3 +137,10 @@ async def test_erasure_keeps_the_decisions_but_not_the_ip_and_user_agent(api):
     refused = await api.post(f"/customers/{created['id']}/consents",
                              json={"channel": "email", "status": "granted", "source": "admin"})
     assert refused.status_code == 410
+
+
+async def test_an_update_changes_only_the_channels_it_sends(api):
+    created = (await api.post("/customers", json=_new(communication={"email": True}))).json()
+    updated = (await api.put(f"/customers/{created['id']}", json={"communication": {"sms": True}})).json()
+    assert updated["communication"] == {"email": True, "sms": True, "push": False}
+    assert sorted(r["channel"] for r in (await _ledger(api, created["id"]))["items"]) == ["email", "sms"]

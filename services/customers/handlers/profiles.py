@@ -97,9 +97,10 @@ async def update_customer(deps: Deps, customer_id: str, body: CustomerUpdate,
                                         session)
         changes = dict(requested_changes)  # this attempt's (a transaction may run its work again)
         if "communication" in changes:  # each changed flag is a consent decision, recorded first
+            # Only the channels sent: {"sms": true} must not read as a revoke of email by default.
+            sent_channels = {c: changes["communication"][c] for c in body.communication.model_fields_set}
             changes["communication"] = await consents.record_profile_change(
-                deps, current, changes["communication"], current.get("communication") or {}, body.consent,
-                session, now)
+                deps, current, sent_channels, current.get("communication") or {}, body.consent, session, now)
         merged = {**current, **changes}
         for key in unset:
             merged.pop(key, None)
