@@ -225,7 +225,7 @@ class Down(httpx.AsyncBaseTransport):
         raise httpx.ConnectError("connection refused", request=request)
 
 
-@pytest.mark.parametrize("down", ["loyalty", "campaigns"])
+@pytest.mark.parametrize("down", ["customers", "loyalty", "campaigns"])
 async def test_a_service_down_gives_no_document(down, gateway_settings, customers_transport, loyalty_transport,
                                                 campaigns_transport, api):
     from gateway.app import create_app as create_gateway_app
