@@ -246,3 +246,23 @@ async def test_a_service_down_gives_no_document(down, gateway_settings, customer
         download = await client.get(f"/exports/customers/{cid}.json", headers=headers)
         assert download.status_code == 503 and download.json()["error"]["code"] == "UNAVAILABLE"
         assert "content-disposition" not in download.headers
+
+
+async def test_no_export_while_the_audit_log_is_unreachable(gateway_settings, customers_transport, loyalty_transport,
+                                                            campaigns_transport, api):
+    """An export nobody could attribute is not handed over."""
+    from devstack.infra import free_port
+    from gateway.app import create_app as create_gateway_app
+
+    cid = (await api.post("/customers", json={"firstName": "Al", "lastName": "Audit",
+                                              "email": "al@example.com"})).json()["id"]
+    settings = gateway_settings.model_copy(update={"mongo_url": f"mongodb://127.0.0.1:{free_port()}/"})
+    app = create_gateway_app(settings, mounts={"http://customers": customers_transport,
+                                               "http://loyalty": loyalty_transport,
+                                               "http://campaigns": campaigns_transport})
+    async with LifespanManager(app, startup_timeout=30), httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
+        download = await client.get(f"/exports/customers/{cid}.json",
+                                    headers=_headers(settings, Role.support, "sam@shop"))
+        assert download.status_code == 503 and download.json()["error"]["code"] == "UNAVAILABLE"
+        assert "audit" in download.json()["error"]["message"]
