@@ -4,7 +4,7 @@ import json
 import uuid
 
 from shared.events import contracts
-from tests.loyalty.support import add_points, deliver, member
+from tests.loyalty.support import add_points, deliver, member, order_paid, order_refunded
 
 FLOWS = ("pointsIssued", "pointsRedeemed", "pointsExpired", "pointsClawedBack", "pointsDeducted",
          "pointsOutstanding", "clawbackShortfall")
@@ -84,3 +84,16 @@ async def test_a_merged_customer_without_an_account_moves_nothing(loyalty_api, l
     assert (await _account(loyalty_api, kept))["points"] == 100
     assert [e["kind"] for e in await _ledger(loyalty_app, kept)] == ["adjust"]
     assert await _ledger(loyalty_app, merged) == []
+
+
+async def test_a_refund_after_the_merge_takes_back_from_the_kept_account(loyalty_api, loyalty_app):
+    kept, merged = await member(loyalty_app), await member(loyalty_app)
+    order = order_paid(merged, 30_000)  # 300 points, earned by the merged customer
+    await deliver(loyalty_app, order)
+    await deliver(loyalty_app, contracts.CustomerMerged(keptId=kept, mergedId=merged))
+    assert (await _account(loyalty_api, kept))["points"] == 300
+    # The customers service moved the order too: its refund names the kept customer.
+    await deliver(loyalty_app, order_refunded(kept, order.order_id, 30_000))
+    account = await _account(loyalty_api, kept)
+    assert account["points"] == 0 and account["lifetimePoints"] == 0 and account["shortfall"] == 0
+    assert [e["kind"] for e in await _ledger(loyalty_app, kept)] == ["merge_in", "clawback"]

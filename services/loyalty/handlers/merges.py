@@ -37,6 +37,7 @@ async def on_customer_merged(deps: Deps, event: contracts.CustomerMerged, envelo
     # ledger and codes stay readable under the merged id.
     await deps.members.mark_deleted(merged_id, now, session)
     await deps.merges.move_open_codes(merged_id, kept_id, session)
+    await deps.merges.move_paid_orders(merged_id, kept_id, session)
     account = await deps.accounts.get(merged_id, session)
     if account is None:
         return  # never earned anything: nothing to move

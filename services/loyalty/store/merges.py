@@ -2,6 +2,7 @@
 the writes a merge makes outside the ledger and the accounts (reward codes still open move to the kept customer)."""
 from datetime import datetime
 
+from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -14,9 +15,12 @@ class MergeStore:
         self.merges = db["merges"]
         self.redemptions = db["redemptions"]
         self.ledger = db["ledger"]
+        self.paid_orders = db["paid_orders"]
 
     async def ensure_indexes(self) -> None:
-        """Keyed by the merged customer's id: that key is what makes a merge happen once."""
+        """merges is keyed by the merged customer's id: that key is what makes a merge happen once. A merge finds
+        the merged customer's paid orders by customer."""
+        await self.paid_orders.create_index([("customerId", ASCENDING)])
 
     async def claim(self, merged_id: str, kept_id: str, at: datetime, event_id: str,
                     session: AsyncClientSession) -> bool:
@@ -36,6 +40,14 @@ class MergeStore:
         """Codes still issued can be used by the person under the kept id; consumed and voided ones stay under
         the merged id as history."""
         result = await self.redemptions.update_many({"customerId": merged_id, **STILL_ISSUED},
+                                                    {"$set": {"customerId": kept_id, "mergedFrom": merged_id}},
+                                                    session=session)
+        return result.modified_count
+
+    async def move_paid_orders(self, merged_id: str, kept_id: str, session: AsyncClientSession) -> int:
+        """The orders' arithmetic follows the points: a return or refund after the merge takes back from the kept
+        account, which now holds what those orders earned (the customers service moved the orders too)."""
+        result = await self.paid_orders.update_many({"customerId": merged_id},
                                                     {"$set": {"customerId": kept_id, "mergedFrom": merged_id}},
                                                     session=session)
         return result.modified_count
