@@ -70,7 +70,9 @@ async def test_templates_through_the_graph_and_a_campaign_from_a_template(graphq
         "name": "From template", "templateId": template["id"], "targetCustomers": ["c1"]})).json()
     assert (campaign["type"], campaign["content"]) == ("sms", "Hi {{ firstName }}, new arrivals!")
     preview = (await campaigns_api.post(f"/campaigns/{campaign['id']}/preview", json={})).json()
-    assert preview == {"text": "Hi Ada, new arrivals!", "sms": {"length": 21, "segments": 1, "encoding": "GSM-7"}}
+    # The preview is what goes out: the marketing SMS ends with the opt-out line, counted in its length.
+    assert preview == {"text": "Hi Ada, new arrivals!\nReply STOP to opt out",
+                       "sms": {"length": 43, "segments": 1, "encoding": "GSM-7"}}
 
     broken = await graphql("""mutation($id: ID!) { updateCampaignTemplate(id: $id, input: {content: "{{ oops"})
         { id } }""", id=template["id"])
