@@ -53,8 +53,8 @@ def compile_filter(query: CustomerQuery) -> dict:
         "lastPurchaseDate": _range(query.last_purchase_from, query.last_purchase_to),
     }
     clauses.update({field: bounds for field, bounds in ranges.items() if bounds})
-    if not query.status:  # last: any other clause an index serves is more selective
-        clauses["status"] = {"$ne": "erased"}  # erased customers' tombstones are no customers to list
+    if not query.status and not terms:  # a search never finds a tombstone: it has no search keys
+        clauses["status"] = {"$ne": "erased"}  # last: any clause an index serves is more selective
     return clauses
 
 
