@@ -102,3 +102,13 @@ async def test_bad_merges_are_refused_with_code_and_field(api):
     assert into_merged.json()["error"]["code"] == "ALREADY_MERGED"
     # Nothing of the refused merge was written.
     assert (await api.get(f"/customers/{third['id']}")).json()["mergedInto"] is None
+
+
+async def test_an_erased_customer_is_neither_merged_nor_merged_into(api):
+    kept, erased = await _customer(api), await _customer(api)
+    response = await api.post(f"/customers/{erased['id']}/erasure", json={"reason": "the person's request"})
+    assert response.status_code in (200, 201), response.text
+    for keep_id, merge_id, field in ((kept["id"], erased["id"], "mergeId"), (erased["id"], kept["id"], "keepId")):
+        refused = await _merge(api, keep_id, merge_id)
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "CUSTOMER_ERASED"
+        assert refused.json()["error"]["field"] == field
