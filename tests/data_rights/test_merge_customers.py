@@ -112,3 +112,14 @@ async def test_an_erased_customer_is_neither_merged_nor_merged_into(api):
         refused = await _merge(api, keep_id, merge_id)
         assert refused.status_code == 409 and refused.json()["error"]["code"] == "CUSTOMER_ERASED"
         assert refused.json()["error"]["field"] == field
+
+
+async def test_consents_move_and_decide_the_channels_they_decided(api):
+    kept = await _customer(api, communication={"email": False, "sms": False, "push": False})
+    merged = await _customer(api, communication={"email": True, "sms": False, "push": False})
+    assert merged["communication"]["email"] is True and kept["communication"]["email"] is False
+    done = (await _merge(api, kept["id"], merged["id"])).json()
+    assert done["movedConsents"] >= 1
+    assert done["kept"]["communication"]["email"] is True  # the merged customer's grant is the latest decision
+    records = (await api.get(f"/customers/{kept['id']}/consents", params={"limit": 50})).json()["items"]
+    assert any(r["channel"] == "email" and r["status"] == "granted" for r in records)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.customers.domain import activity
+from services.customers.domain.consents import decides_flag
 from services.customers.domain.merging import (
     MergeRequest,
     changed_contact_fields,
@@ -16,7 +17,7 @@ from services.customers.domain.merging import (
 )
 from services.customers.domain.search import search_fields
 from services.customers.handlers.activity_log import record_activity
-from services.customers.handlers.consents import rederive_flags
+from services.customers.handlers.consents import settle_flags
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.handlers.profiles import contact_event
 from services.customers.segments.handlers.membership import refresh_membership
@@ -53,6 +54,10 @@ async def merge_customers(deps: Deps, body: MergeRequest, correlation_id: str | 
         await merges.bury(tombstone(merged, keep_id, now, actor), session)
         orders = await merges.move_orders(merge_id, keep_id, session)
         entries = await merges.move_activity(merge_id, keep_id, session)
+        # The channels the merged customer's ledger decided: only those are derived again from the combined
+        # ledger (a channel neither ledger decided keeps the kept customer's flag).
+        decided = {record.channel for record in await deps.consents.for_customer(merge_id, session)
+                   if decides_flag(record.purpose, record.status)}
         consents = await deps.consents.move_to(merge_id, keep_id, session)
         changes = profile_changes(kept, merged)
         # Totals from the orders themselves, not summed from the two profiles: exact whatever the history.
@@ -61,8 +66,8 @@ async def merge_customers(deps: Deps, body: MergeRequest, correlation_id: str | 
         updated = await deps.customers.update(keep_id, {**changes, **totals, **search_fields(after), "updatedAt": now},
                                               [], session)
         await refresh_membership(deps, merge_id, session, now)  # gone from customers: it leaves every segment
-        # The combined consent ledger decides the opt-ins (customer.updated when one moves).
-        updated = await rederive_flags(deps, keep_id, session) or updated
+        if decided:  # the combined ledger decides those opt-ins (customer.updated when one moves)
+            updated = await settle_flags(deps, updated, decided, session, now, correlation_id)
         await refresh_membership(deps, keep_id, session, now)
         await record_activity(deps, activity.entry(
             keep_id, "customer.merged", f"Customer {merge_id} merged into this profile", now,
