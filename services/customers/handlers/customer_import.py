@@ -4,6 +4,7 @@ one bulk write, their timeline entries, events and segment membership, its refus
 counts. A value that is already stored changes nothing, so a re-run of the same file writes nothing and says
 `unchanged`. Orders go through order_batch.record_orders (the set-based order path), keyed by their own id.
 """
+import asyncio
 import uuid
 from collections.abc import AsyncIterable
 from datetime import datetime, timedelta
@@ -170,17 +171,32 @@ async def _records(parts: CsvParts, file_id: str, kind: str):
 
 
 async def _customers(run: _Run, file_id: str, done_line: int) -> None:
+    """Batches commit one after the other, in file order; the next batch is read and validated while the previous
+    one's transaction waits on the database (validation is most of the import's own CPU time)."""
     batch: list[Record] = []
-    columns: list[str] = []
-    async for columns, record in _records(run.parts, file_id, "customers"):
-        if record.line <= done_line:
-            continue
-        batch.append(record)
-        if len(batch) >= run.parts.settings.batch_size:
-            await _customers_batch(run, columns, batch)
-            batch = []
-    if batch:
-        await _customers_batch(run, columns, batch)
+    pending: asyncio.Task | None = None
+
+    async def submit(columns: list[str], records: list[Record]) -> asyncio.Task:
+        prepared = _validate(columns, records)
+        if pending is not None:
+            await pending
+        return asyncio.create_task(_customers_batch(run, records, *prepared))
+
+    try:
+        async for columns, record in _records(run.parts, file_id, "customers"):
+            if record.line <= done_line:
+                continue
+            batch.append(record)
+            if len(batch) >= run.parts.settings.batch_size:
+                pending = await submit(columns, batch)
+                batch = []
+        if batch:
+            pending = await submit(columns, batch)
+        if pending is not None:
+            await pending
+    finally:
+        if pending is not None and not pending.done():
+            pending.cancel()
 
 
 def _validate(columns: list[str], records: list[Record]) -> tuple[list[CustomerRow], list[Problem]]:
@@ -199,9 +215,9 @@ def _validate(columns: list[str], records: list[Record]) -> tuple[list[CustomerR
     return rows, problems
 
 
-async def _customers_batch(run: _Run, columns: list[str], records: list[Record]) -> None:
+async def _customers_batch(run: _Run, records: list[Record], valid: list[CustomerRow],
+                           problems: list[Problem]) -> None:
     deps = run.deps
-    valid, problems = _validate(columns, records)
 
     async def work(session: AsyncClientSession) -> None:
         now = utcnow()
