@@ -123,3 +123,11 @@ async def test_consents_move_and_decide_the_channels_they_decided(api):
     assert done["kept"]["communication"]["email"] is True  # the merged customer's grant is the latest decision
     records = (await api.get(f"/customers/{kept['id']}/consents", params={"limit": 50})).json()["items"]
     assert any(r["channel"] == "email" and r["status"] == "granted" for r in records)
+
+
+async def test_an_old_id_always_names_a_live_customer(api):
+    first, second, third = await _customer(api), await _customer(api), await _customer(api)
+    assert (await _merge(api, second["id"], third["id"])).status_code == 200
+    assert (await _merge(api, first["id"], second["id"])).status_code == 200
+    for old in (second, third):
+        assert (await api.get(f"/customers/{old['id']}")).json()["mergedInto"] == first["id"]

@@ -52,6 +52,7 @@ async def merge_customers(deps: Deps, body: MergeRequest, correlation_id: str | 
         if not await deps.customers.delete(merge_id, session):
             raise Conflict(f"customer {merge_id} changed meanwhile; retry", field="mergeId")
         await merges.bury(tombstone(merged, keep_id, now, actor), session)
+        await merges.repoint_tombstones(merge_id, keep_id, session)
         orders = await merges.move_orders(merge_id, keep_id, session)
         entries = await merges.move_activity(merge_id, keep_id, session)
         # The channels the merged customer's ledger decided: only those are derived again from the combined

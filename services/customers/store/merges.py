@@ -23,6 +23,13 @@ class MergeStore:
     async def bury(self, tombstone: dict, session: AsyncClientSession) -> None:
         await self.tombstones.insert_one(tombstone, session=session)
 
+    async def repoint_tombstones(self, merged_id: str, kept_id: str, session: AsyncClientSession) -> int:
+        """Customers merged earlier into the one merged now point at the kept one: an old id always names a live
+        customer, never a chain of tombstones."""
+        result = await self.tombstones.update_many({"mergedInto": merged_id}, {"$set": {"mergedInto": kept_id}},
+                                                   session=session)
+        return result.modified_count
+
     async def tombstone(self, customer_id: str, session: Session = None) -> dict | None:
         return await self.tombstones.find_one({"_id": customer_id}, session=session)
 
