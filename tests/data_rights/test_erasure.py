@@ -181,6 +181,10 @@ async def test_after_erasure_no_database_holds_the_email_or_phone_and_figures_ar
                                                                phone=phone))
     assert by_phone.status_code == 409 and by_phone.json()["error"]["field"] == "phone"
 
+    late = await api.post(f"/customers/{cid}/activity", json={"kind": "other", "description": f"for {email}"})
+    assert late.status_code == 410  # no new personal text under the pseudonym
+    assert (await api.put(f"/customers/{cid}", json={"email": email})).status_code == 410
+
     repeat = await graphql(ERASE, id=cid, reason="asked twice")
     assert repeat["data"]["eraseCustomer"]["alreadyErased"] is True
     assert repeat["data"]["eraseCustomer"]["erasedAt"] == done["erasedAt"]

@@ -3,6 +3,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.customers.domain import activity
 from services.customers.domain.activity import InteractionCreate
+from services.customers.domain.erasure import gone, is_erased
 from services.customers.handlers.activity_log import record_activities, record_activity
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.segments.handlers.membership import refresh_membership
@@ -20,14 +21,19 @@ async def record_interaction(deps: Deps, customer_id: str, body: InteractionCrea
 
 async def on_interaction_recorded(deps: Deps, event: contracts.CustomerInteractionRecorded, envelope: Envelope,
                                   session: AsyncClientSession) -> None:
+    if is_erased(await deps.customers.get(event.customer_id, session)):
+        return  # a storefront's late report about an erased person: its free text is not kept (nor parked)
     await _add_interaction(deps, event.customer_id, event.kind, event.description,
                            event.occurred_at or envelope.occurred_at, session)
 
 
 async def _add_interaction(deps: Deps, customer_id: str, kind: str, description: str | None, occurred_at,
                            session: AsyncClientSession) -> None:
-    if await deps.customers.get(customer_id, session) is None:
+    doc = await deps.customers.get(customer_id, session)
+    if doc is None:
         raise NotFound(f"customer {customer_id} not found", field="customerId")
+    if is_erased(doc):
+        raise gone(doc)
     summary = description or kind.replace("_", " ").capitalize()
     await record_activity(deps, activity.entry(customer_id, f"interaction.{kind}", summary, occurred_at or utcnow()),
                             session)
