@@ -26,7 +26,7 @@ from gateway.context import Clients, Context
 from gateway.data_export.routes import export_routes
 from gateway.http_errors import CodedErrorsView
 from gateway.imports.downloads import download_routes
-from gateway.imports.uploads import check_multipart
+from gateway.imports.uploads import parse_checked
 from gateway.live.feed import LiveFeed
 from gateway.loaders import Loaders
 from gateway.metrics import HttpMetrics
@@ -62,8 +62,7 @@ class GatewayGraphQL(CodedErrorsView, GraphQL):
         return context
 
     async def parse_multipart(self, request):
-        check_multipart(request.headers, self.settings.max_upload_bytes)
-        return await super().parse_multipart(request)
+        return await parse_checked(super().parse_multipart, request, self.settings.max_upload_bytes)
 
     async def on_ws_connect(self, context: Context):
         """A browser can't set headers on a WebSocket: credentials come in connection_init's payload."""

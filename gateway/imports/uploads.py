@@ -26,3 +26,13 @@ def check_multipart(headers, max_bytes: int) -> None:
         raise HTTPException(411, "a multipart request needs a Content-Length")
     if int(length) > max_bytes:
         raise HTTPException(413, f"the request is larger than {max_bytes} bytes")
+
+
+async def parse_checked(parse, request, max_bytes: int):
+    """Strawberry's multipart parsing after the checks above; an `operations` or `map` of the wrong shape (a list
+    for the map, a path into a null) fails inside it with a Python error, here a coded 400."""
+    check_multipart(request.headers, max_bytes)
+    try:
+        return await parse(request)
+    except (AttributeError, TypeError, IndexError, KeyError, ValueError) as exc:
+        raise HTTPException(400, "the multipart request's operations and map do not fit together") from exc

@@ -185,3 +185,25 @@ async def test_export_permission(graphql_as, graphql):
         assert (await run(EXPORT_JOB, id=job_id))["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     marketer = await graphql_as(Role.marketer)(EXPORT_JOB, id=job_id)
     assert "errors" not in marketer, marketer
+
+
+@pytest.mark.parametrize("operations, mapping, with_file", [
+    ("not json", "{}", True),
+    (json.dumps({"query": IMPORT, "variables": {"customers": None}}), "not json", True),
+    (json.dumps({"query": IMPORT, "variables": {"customers": None}}), json.dumps({"0": ["variables.nope.deep"]}),
+     True),
+    (json.dumps({"query": IMPORT, "variables": {"customers": None}}), json.dumps({"0": ["variables.customers"]}),
+     False),
+    (json.dumps({"query": IMPORT, "variables": None}), json.dumps({"0": ["variables.customers.0"]}), True),
+    (json.dumps([1, 2]), json.dumps({"0": "variables"}), True),
+    (json.dumps({"query": IMPORT}), json.dumps([]), True),
+])
+async def test_a_malformed_multipart_request_is_a_coded_4xx(gateway_http, headers_as, operations, mapping,
+                                                             with_file):
+    files = {"0": ("c.csv", b"firstName,lastName,email\nA,B,a@x.io\n", "text/csv")} if with_file else \
+        {"other": ("c.csv", b"x", "text/csv")}
+    response = await gateway_http.post("/graphql", headers={**headers_as(Role.admin), "graphql-preflight": "1"},
+                                       files=files, data={"operations": operations, "map": mapping})
+    assert response.status_code < 500, response.text
+    body = response.json()
+    assert body.get("errors") and all(e.get("extensions", {}).get("code") for e in body["errors"]), body
