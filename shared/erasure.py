@@ -36,6 +36,13 @@ def normal_phone(phone: str) -> str:
         return "+" + re.sub(r"\D", "", text)
 
 
+def _national(phone: str) -> str | None:
+    try:
+        return str(phonenumbers.parse(phone.strip(), None).national_number)
+    except phonenumbers.NumberParseException:
+        return None
+
+
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -64,9 +71,9 @@ class PersonalText:
         parts = []
         if email:
             parts.append(re.escape(email.strip()))
-        if phone:
-            digits = re.sub(r"\D", "", phone)
-            parts += [re.escape(phone.strip()), re.escape(digits)] if digits else [re.escape(phone.strip())]
+        if phone:  # as given, its digits, and its national number alone (digits inside a longer form)
+            parts.append(re.escape(phone.strip()))
+            parts += [re.escape(d) for d in {re.sub(r"\D", "", phone), _national(phone)} if d]
         parts += [rf"\b{re.escape(name)}\b" for name in kept]
         parts.sort(key=len, reverse=True)  # the longest first: the email before a name inside it
         pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None

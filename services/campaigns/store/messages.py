@@ -1,6 +1,7 @@
 """MessageStore: one document per campaign and recipient; its _id is the at-most-once key."""
 import contextlib
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
@@ -140,7 +141,7 @@ class MessageStore:
                                    [("createdAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
         return {key: ([Message.from_doc(d) for d in page.items], page.total) for key, page in pages.items()}
 
-    async def erase_for_customer(self, customer_id: str, scrub, at: datetime,
+    async def erase_for_customer(self, customer_id: str, scrub: Callable[[str], str], at: datetime,
                                  session: AsyncClientSession) -> list[str]:
         """Overwrites the recipient's details in their messages: the address, the provider's answer, the links
         (rendered for them) and any reason text mentioning them; status, times and counters stay. An erased message
