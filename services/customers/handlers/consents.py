@@ -50,9 +50,10 @@ class Entry:
 
 
 async def append(deps: Deps, customer: dict, entry: Entry, session: AsyncClientSession,
-                 now: datetime | None = None) -> ConsentRecord:
+                 now: datetime | None = None, *, timeline: bool = True) -> ConsentRecord:
     """Appends one record (a signup-form email grant becomes `pending` under double opt-in and asks campaigns for
-    the confirmation mail), with its timeline entry. The flags are the caller's: see `settle_flags`."""
+    the confirmation mail), with its timeline entry unless the caller's own entry says it (a profile created or
+    updated). The flags are the caller's: see `settle_flags`."""
     now = now or utcnow()
     status = entry.status
     if needs_confirmation(entry.channel, entry.purpose, status, entry.source, deps.settings.consent.double_opt_in):
@@ -62,12 +63,13 @@ async def append(deps: Deps, customer: dict, entry: Entry, session: AsyncClientS
                      proof=entry.proof, actor=actor_record(), campaign_id=entry.campaign_id, confirms=entry.confirms,
                      wording=entry.wording, ip=entry.ip, user_agent=entry.user_agent)
     record = await deps.consents.append(doc, session)
-    source = _SOURCE_WORDS.get(record.source, record.source)
-    await record_activity(deps, activity.entry(
-        customer["_id"], f"consent.{record.status}",
-        f"{record.channel.capitalize()} {record.purpose} consent {record.status} ({source})", record.occurred_at,
-        {"consentId": record.id, "channel": record.channel, "purpose": record.purpose, "source": record.source}),
-        session)
+    if timeline:
+        source = _SOURCE_WORDS.get(record.source, record.source)
+        await record_activity(deps, activity.entry(
+            customer["_id"], f"consent.{record.status}",
+            f"{record.channel.capitalize()} {record.purpose} consent {record.status} ({source})", record.occurred_at,
+            {"consentId": record.id, "channel": record.channel, "purpose": record.purpose, "source": record.source}),
+            session)
     if record.status == "pending":
         await deps.runtime.outbox.add(session, contracts.CustomerConsentConfirmationRequested(
             customerId=customer["_id"], consentId=record.id, email=customer["email"],
@@ -139,7 +141,8 @@ async def record_profile_change(deps: Deps, customer: dict, requested: dict, cur
     that a grant held for confirmation (double opt-in) stays as it was."""
     flags = {channel: bool(current.get(channel)) for channel in CHANNELS}
     for entry in profile_entries(requested, current, proof, now):
-        appended = await append(deps, customer, entry, session, now)
+        # The timeline already has profile.created, or profile.updated naming communication.
+        appended = await append(deps, customer, entry, session, now, timeline=False)
         if decides_flag(appended.purpose, appended.status):
             flags[appended.channel] = appended.status == "granted"
     return flags
