@@ -181,6 +181,11 @@ async def test_after_erasure_no_database_holds_the_email_or_phone_and_figures_ar
                                                                phone=phone))
     assert by_phone.status_code == 409 and by_phone.json()["error"]["field"] == "phone"
 
+    audit = await graphql("""{ auditLog(first: 5, filter: {operation: "eraseCustomer"}) { edges { node {
+      outcome targetIds input actor { subject role } } } } }""")
+    [record] = [e["node"] for e in audit["data"]["auditLog"]["edges"]]
+    assert (record["outcome"], record["targetIds"], record["actor"]["role"]) == ("ok", [cid], "admin")
+    assert record["input"]["reason"] == "Art. 17 request #4711"  # who erased whom, when and why stays
     late = await api.post(f"/customers/{cid}/activity", json={"kind": "other", "description": f"for {email}"})
     assert late.status_code == 410  # no new personal text under the pseudonym
     assert (await api.put(f"/customers/{cid}", json={"email": email})).status_code == 410
@@ -200,6 +205,10 @@ async def test_bad_erasure_input_is_refused_with_its_field(graphql, graphql_as, 
         refused = await graphql(ERASE, id=customer["id"], reason=reason)
         assert refused["errors"][0]["extensions"]["code"] == "VALIDATION", reason
         assert refused["errors"][0]["extensions"]["field"] == "reason"
+    missing = await api.post(f"/customers/{customer['id']}/erasure", json={})
+    assert missing.status_code == 422 and missing.json()["error"]["field"] == "reason"
+    unknown_rest = await api.post("/customers/nobody-at-all/erasure", json={"reason": "request"})
+    assert unknown_rest.status_code == 404 and unknown_rest.json()["error"]["field"] == "customerId"
     forbidden = await graphql_as(Role.support)(ERASE, id=customer["id"], reason="request")
     assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert (await api.get(f"/customers/{customer['id']}")).status_code == 200  # nothing happened
