@@ -1,5 +1,7 @@
 """GET /downloads/customer-exports/{id}.csv?expires=...&signature=...: a finished export's file, streamed from the
 customers service while the signed link has not expired (imports/links.py)."""
+from urllib.parse import quote
+
 import httpx
 from starlette.background import BackgroundTask
 from starlette.requests import Request
@@ -27,9 +29,12 @@ def download_routes(settings: GatewaySettings, state: dict) -> list[Route]:
         if problem == "expired":
             return _refusal(410, "GONE", "this download link has expired: ask customerExport for a new one")
         http: httpx.AsyncClient = state["http"]  # carries the internal token
-        upstream = await http.send(http.build_request(
-            "GET", f"{base}/customer-exports/{job_id}/export.csv",
-            headers={"x-request-id": request.headers.get("x-request-id", "")}), stream=True)
+        try:
+            upstream = await http.send(http.build_request(
+                "GET", f"{base}/customer-exports/{quote(job_id, safe='')}/export.csv",
+                headers={"x-request-id": request.headers.get("x-request-id", "")}), stream=True)
+        except httpx.HTTPError:
+            return _refusal(503, "UNAVAILABLE", "customers service unreachable")
         if upstream.status_code != 200:
             body = await upstream.aread()
             await upstream.aclose()

@@ -125,7 +125,8 @@ async def run_export(deps: Deps, parts: CsvParts, job: CsvJob, owner: str) -> di
     columns = job.params["columns"]
     after, seq = job.cursor.get("after"), job.cursor.get("seq", 0)
     file_id = job.id
-    expire_at = job.created_at + timedelta(days=30)  # until finished; the finished file's expiry is set below
+    # While it runs, chunks outlive a job that fails for good only by a day; the finished file's expiry is set below.
+    expire_at = utcnow() + timedelta(days=1, seconds=parts.settings.export_keep_seconds)
     if seq == 0:
         await parts.store.delete_file(file_id)  # a previous attempt's chunks, if it failed before its first batch
     while docs := await _page(deps, job, after, parts.settings.batch_size):
