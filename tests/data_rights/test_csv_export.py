@@ -207,3 +207,13 @@ async def test_a_malformed_multipart_request_is_a_coded_4xx(gateway_http, header
     assert response.status_code < 500, response.text
     body = response.json()
     assert body.get("errors") and all(e.get("extensions", {}).get("code") for e in body["errors"]), body
+
+
+async def test_a_huge_upload_is_refused_before_it_is_read(gateway_http, headers_as, gateway_settings,
+                                                          customers_transport):
+    gateway_settings.max_upload_bytes = 4096
+    customers_transport.paths.clear()
+    huge = b"firstName,lastName,email\n" + b"Ada,Lovelace,ada@example.com\n" * 1000
+    response = await upload(gateway_http, headers_as(Role.admin), huge)
+    assert response.status_code == 413 and response.json()["errors"][0]["extensions"]["code"] == "TOO_LARGE"
+    assert customers_transport.paths == []
