@@ -282,3 +282,20 @@ async def test_campaigns_refuse_an_erased_persons_address(api, customers_app, ca
     await wait_status(campaigns_api, campaign["id"], "failed")  # its only recipient: nothing could go out
     assert await skipped_reasons(campaigns_api, campaign["id"]) == {flatmate["id"]: "suppressed"}
     assert not [m for m in sinks.sms if phone in str(m)]
+
+
+async def test_erasing_a_customer_forgets_the_profiles_merged_into_it(api, customers_app):
+    """A duplicate merged into the erased customer was the same person: its tombstone and old events go too."""
+    email, phone = _person()
+    kept = await _create(api, email, phone)
+    old_email = f"Erin.Old.{uuid.uuid4().hex[:8]}@Example.org"
+    duplicate = await _create(api, old_email, None)
+    merged = await api.post("/merges", json={"keepId": kept["id"], "mergeId": duplicate["id"]})
+    assert merged.status_code in (200, 201), merged.text
+    assert (await api.post(f"/customers/{kept['id']}/erasure", json={"reason": "request"})).status_code == 200
+
+    db = customers_app.state.deps.runtime.db
+    assert await _scan([db], old_email, phone) == []
+    again = await api.post("/customers", json=customer_body(email=old_email.upper(), phone=None))
+    assert again.status_code == 409 and again.json()["error"] == {
+        "code": "SUPPRESSED", "message": again.json()["error"]["message"], "field": "email"}

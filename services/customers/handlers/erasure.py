@@ -19,7 +19,7 @@ from services.customers.handlers.activity_log import record_activity
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.segments.handlers.membership import refresh_membership
 from shared.actor import actor_record
-from shared.erasure import email_hash, phone_hash
+from shared.erasure import ERASED, email_hash, phone_hash
 from shared.errors import Conflict, NotFound
 from shared.events import contracts
 
@@ -45,6 +45,7 @@ async def erase_customer(deps: Deps, customer_id: str, reason: str, correlation_
         await deps.erasure.scrub_timeline(customer_id, lambda entry: scrubbed_entry(entry, text), session)
         await refresh_membership(deps, customer_id, session, now)  # an erased profile matches no segment
         await deps.suppressions.add(customer_id, *digests, now, session)
+        await _forget_merged(deps, customer_id, now, session)
         await deps.consents.redact_for_customer(customer_id, session)  # proof kept, IP and user agent dropped
         await record_activity(deps, activity.entry(customer_id, "profile.erased", "Personal data erased", now),
                               session)
@@ -56,6 +57,15 @@ async def erase_customer(deps: Deps, customer_id: str, reason: str, correlation_
         return Erasure(customer_id, now, reason, already_erased=False)
 
     return await deps.runtime.transaction(work)
+
+
+async def _forget_merged(deps: Deps, customer_id: str, now, session: AsyncClientSession) -> None:
+    """Profiles merged into this one were the same person: their tombstones lose the names and email they kept,
+    their addresses are suppressed too, and the outbox records about their old ids are scrubbed."""
+    for merged in await deps.merges.merged_into(customer_id, session):
+        await deps.suppressions.add(customer_id, email_hash(merged.get("email")), None, now, session)
+        await deps.erasure.scrub_outbox(merged["_id"], personal_text(merged), session)
+    await deps.merges.forget_tombstones_of(customer_id, ERASED, session)
 
 
 async def delete_customer(deps: Deps, customer_id: str, correlation_id: str | None = None) -> Erasure:
