@@ -145,3 +145,17 @@ async def test_an_update_changes_only_the_channels_it_sends(api):
     updated = (await api.put(f"/customers/{created['id']}", json={"communication": {"sms": True}})).json()
     assert updated["communication"] == {"email": True, "sms": True, "push": False}
     assert sorted(r["channel"] for r in (await _ledger(api, created["id"]))["items"]) == ["email", "sms"]
+
+
+async def test_a_profile_from_before_the_ledger_keeps_its_flags_until_its_first_decision(api, customers_app):
+    created = (await api.post("/customers", json=_new(communication=NONE))).json()
+    # As stored before consents were recorded: email on (the old default), no ledger.
+    await customers_app.state.deps.customers.collection.update_one(
+        {"_id": created["id"]}, {"$set": {"communication.email": True}})
+    await api.post(f"/customers/{created['id']}/consents", json={"channel": "sms", "status": "granted",
+                                                                 "source": "admin"})
+    assert (await api.get(f"/customers/{created['id']}")).json()["communication"] == \
+        {"email": True, "sms": True, "push": False}
+    await api.post(f"/customers/{created['id']}/consents", json={"channel": "email", "status": "revoked",
+                                                                 "source": "customer_request"})
+    assert (await api.get(f"/customers/{created['id']}")).json()["communication"]["email"] is False

@@ -80,12 +80,15 @@ async def append(deps: Deps, customer: dict, entry: Entry, session: AsyncClientS
 async def settle_flags(deps: Deps, customer: dict, channels: set[str], session: AsyncClientSession,
                        now: datetime | None = None, correlation_id: str | None = None) -> dict:
     """Re-derives these channels' flags from the ledger (latest marketing decision wins) and, when one moved,
-    writes it with segment membership and customer.updated. Returns the customer as it now is."""
+    writes it with segment membership and customer.updated. Returns the customer as it now is. A channel with no
+    decision at all keeps its flag: false for every customer created since the ledger exists (opted out by
+    default), and what a profile stored before it had, until its first decision (a merge must not silently opt
+    such a customer out)."""
     communication = dict(customer.get("communication") or {})
     flags = {}
     for channel in sorted(channels):
         latest = await deps.consents.latest_decision(customer["_id"], channel, session)
-        flags[channel] = latest is not None and latest.status == "granted"
+        flags[channel] = bool(communication.get(channel)) if latest is None else latest.status == "granted"
     if all(bool(communication.get(channel)) == value for channel, value in flags.items()):
         return customer
     now = now or utcnow()
