@@ -2,8 +2,10 @@
 through the real SMTP sink; the click on it (POST /c/<token>) comes back to customers as the grant, with the
 click's IP and user agent, and the flag turns on everywhere (docs/data-rights.md, Consent with proof)."""
 import re
+import uuid
 
 import pytest
+from bson import json_util
 
 from services.customers.settings import ConsentSettings, CustomersSettings
 from tests.campaigns.conftest import (  # noqa: F401  (fixtures: a campaigns app that really sends, and its sinks)
@@ -88,3 +90,41 @@ async def test_other_sources_are_not_held_for_confirmation(api, campaigns_app, s
     made = (await api.post("/customers", json=other)).json()
     assert made["communication"]["sms"] is True
     assert sinks.mails_to(body["email"]) == [] and sinks.mails_to(other["email"]) == []
+
+
+async def test_after_erasure_no_consent_record_or_confirmation_holds_the_address(api, campaigns_api, campaigns_app,
+                                                                                 customers_app, sinks):
+    body = customer_body(email=f"Doi.Erase.{uuid.uuid4().hex[:8]}@Example.org",
+                         communication={"email": True, "sms": False, "push": False}, consent=SIGNUP)
+    created = (await api.post("/customers", json=body)).json()
+    body["email"] = created["email"]  # as stored (the domain lower-cased)
+
+    async def mailed() -> bool:
+        return len(sinks.mails_to(body["email"])) == 1
+    await eventually(mailed, what="the confirmation mail")
+    path = LINK.search(sinks.mails_to(body["email"])[0]["text"]).group(1)
+    assert (await campaigns_api.post(path)).status_code == 200
+
+    async def granted() -> bool:
+        return (await api.get(f"/customers/{created['id']}")).json()["communication"]["email"] is True
+    await eventually(granted, what="the confirmed consent")
+
+    assert (await api.post(f"/customers/{created['id']}/erasure", json={"reason": "request"})).status_code == 200
+
+    async def nothing_left() -> bool:
+        if await customers_app.state.deps.runtime.outbox.backlog() or \
+                await campaigns_app.state.deps.runtime.outbox.backlog():
+            return False
+        recipient = await campaigns_app.state.deps.recipients.collection.find_one({"_id": created["id"]})
+        if not (recipient and recipient.get("erased")):
+            return False
+        for db in (customers_app.state.deps.runtime.db, campaigns_app.state.deps.runtime.db):
+            for name in await db.list_collection_names():
+                async for doc in db[name].find({}):
+                    if body["email"].lower() in json_util.dumps(doc).lower():
+                        return False
+        return True
+    await eventually(nothing_left, what="no database holds the address", timeout=30)
+    ledger = await _ledger(api, created["id"])
+    assert [r["source"] for r in ledger] == ["double_opt_in", "signup_form"]  # the proof stays, without IP/UA
+    assert all(r["ip"] is None and r["userAgent"] is None for r in ledger)
