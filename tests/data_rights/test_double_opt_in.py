@@ -62,7 +62,7 @@ async def test_signup_waits_for_the_confirmation_link_then_grants(api, campaigns
     await eventually(granted, what="customers records the confirmed consent")
     grant, first = await _ledger(api, created["id"])
     assert (grant["status"], grant["source"], grant["confirms"]) == ("granted", "double_opt_in", pending["id"])
-    assert grant["wording"] == "Email me the Joantees newsletter"
+    assert (grant["wording"], grant["form"]) == ("Email me the Joantees newsletter", "footer")
     assert grant["ip"] == "127.0.0.1" and grant["userAgent"] == "Mail/16.0 (click)"  # the click's, as proof
     assert first["id"] == pending["id"]
 

@@ -4,7 +4,7 @@ Records are appended, never changed: the ledger is the proof. The profile's `com
 ledger says today (the latest marketing decision per channel), kept beside the profile so segments, campaigns'
 read model and the API keep reading them as before.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from ipaddress import ip_address
 from typing import Annotated, Literal
@@ -92,7 +92,6 @@ class ConsentRecord:
     actor: dict | None = None
     campaign_id: str | None = None
     confirms: str | None = None  # a double opt-in grant: the pending record it confirms
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def from_doc(cls, doc: dict) -> "ConsentRecord":
@@ -114,11 +113,12 @@ class ConsentRecord:
 def new_record(record_id: str, customer_id: str, *, channel: str, purpose: str, status: str, source: str,
                occurred_at: datetime, recorded_at: datetime, proof: ConsentProof | None = None,
                actor: dict | None = None, campaign_id: str | None = None, confirms: str | None = None,
-               wording: str | None = None, ip: str | None = None, user_agent: str | None = None) -> dict:
+               wording: str | None = None, form: str | None = None, ip: str | None = None,
+               user_agent: str | None = None) -> dict:
     """The stored document of one entry; absent facts are left out rather than stored as null."""
     doc = {"_id": record_id, "customerId": customer_id, "channel": channel, "purpose": purpose, "status": status,
            "source": source, "occurredAt": occurred_at, "recordedAt": recorded_at,
-           "wording": proof.wording if proof else wording, "form": proof.form if proof else None,
+           "wording": proof.wording if proof else wording, "form": proof.form if proof else form,
            "ip": proof.ip if proof else ip, "userAgent": proof.user_agent if proof else user_agent,
            "actor": actor, "campaignId": campaign_id, "confirms": confirms}
     return {key: value for key, value in doc.items() if value is not None}

@@ -30,6 +30,6 @@ async def on_consent_confirmed(deps: Deps, event: contracts.CustomerConsentConfi
         return
     await consents.append(deps, customer, consents.Entry(
         channel=pending.channel, purpose=pending.purpose, status="granted", source="double_opt_in",
-        occurred_at=event.confirmed_at, confirms=pending.id, wording=pending.wording, ip=event.ip,
+        occurred_at=event.confirmed_at, confirms=pending.id, wording=pending.wording, form=pending.form, ip=event.ip,
         user_agent=event.user_agent), session)
     await consents.settle_flags(deps, customer, {pending.channel}, session, correlation_id=envelope.correlation_id)

@@ -45,6 +45,7 @@ class Entry:
     campaign_id: str | None = None
     confirms: str | None = None
     wording: str | None = None
+    form: str | None = None
     ip: str | None = None
     user_agent: str | None = None
 
@@ -61,7 +62,7 @@ async def append(deps: Deps, customer: dict, entry: Entry, session: AsyncClientS
     doc = new_record(deps.consents.new_id(), customer["_id"], channel=entry.channel, purpose=entry.purpose,
                      status=status, source=entry.source, occurred_at=entry.occurred_at, recorded_at=now,
                      proof=entry.proof, actor=actor_record(), campaign_id=entry.campaign_id, confirms=entry.confirms,
-                     wording=entry.wording, ip=entry.ip, user_agent=entry.user_agent)
+                     wording=entry.wording, form=entry.form, ip=entry.ip, user_agent=entry.user_agent)
     record = await deps.consents.append(doc, session)
     if timeline:
         source = _SOURCE_WORDS.get(record.source, record.source)
