@@ -128,3 +128,7 @@ async def test_after_erasure_no_consent_record_or_confirmation_holds_the_address
     ledger = await _ledger(api, created["id"])
     assert [r["source"] for r in ledger] == ["double_opt_in", "signup_form"]  # the proof stays, without IP/UA
     assert all(r["ip"] is None and r["userAgent"] is None for r in ledger)
+    # The confirmation link stops resolving: its record went with the erasure.
+    assert (await campaigns_api.get(path)).status_code == 404
+    assert await campaigns_app.state.deps.confirmations.collection.count_documents(
+        {"customerId": created["id"]}) == 0

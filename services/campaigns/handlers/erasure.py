@@ -23,4 +23,5 @@ async def on_customer_erased(deps: Deps, event: contracts.CustomerErased, envelo
                                     phone=None if "@" in address else address)
             await scrub_outbox(deps.runtime.outbox.collection, customer_id, extra, session)
     await scrub_outbox(deps.runtime.outbox.collection, customer_id, text, session)
+    await deps.confirmations.delete_for_customer(customer_id, session)
     await deps.suppressions.add([event.email_hash, event.phone_hash], event.erased_at, session)

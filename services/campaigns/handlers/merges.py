@@ -10,4 +10,5 @@ from shared.events.envelope import Envelope
 async def on_customer_merged(deps: Deps, event: contracts.CustomerMerged, envelope: Envelope,
                              session: AsyncClientSession) -> None:
     await deps.merges.move_messages(event.merged_id, event.kept_id, session)
+    await deps.confirmations.move_to(event.merged_id, event.kept_id, session)
     await deps.merges.retire_recipient(event.merged_id, event.kept_id, envelope.occurred_at, session)

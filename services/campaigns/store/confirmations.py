@@ -68,15 +68,13 @@ class ConfirmationStore:
 
     async def delete_for_customer(self, customer_id: str, session: AsyncClientSession) -> int:
         """Erasure: the customer's confirmation links stop resolving (a click on one already records nothing:
-        customers ignores confirmations for an erased customer).
-        TODO(integration H3): call from handlers/erasure.py on_customer_erased."""
+        customers ignores confirmations for an erased customer)."""
         result = await self.collection.delete_many({"customerId": customer_id}, session=session)
         return result.deleted_count
 
     async def move_to(self, merged_id: str, kept_id: str, session: AsyncClientSession) -> int:
         """Merge: a link still open confirms for the kept customer (customers moves the pending record too, and
-        its grant goes to whoever owns the pending record, so this only keeps the record's id current).
-        TODO(integration H5): call from handlers/merges.py on_customer_merged."""
+        its grant goes to whoever owns the pending record, so this only keeps the record's id current)."""
         result = await self.collection.update_many({"customerId": merged_id}, {"$set": {"customerId": kept_id}},
                                                    session=session)
         return result.modified_count
