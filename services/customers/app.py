@@ -3,6 +3,7 @@ from fastapi import FastAPI
 
 from services.customers import events
 from services.customers.api import activity, consents, csv_jobs, customers, data_export, erasure, merges, orders
+from services.customers.api import stats as stats_routes
 from services.customers.handlers import csv_worker
 from services.customers.handlers.csv_parts import CsvParts
 from services.customers.handlers.deps import Deps
@@ -30,6 +31,6 @@ def create_app(settings: CustomersSettings) -> FastAPI:
     app = create_service_app(settings=settings, title="Customers service",
                              routers=[customers.router, orders.router, activity.router, segment_routes.router,
                                       data_export.router, consents.router, erasure.router, merges.router,
-                                      csv_jobs.router],
+                                      csv_jobs.router, stats_routes.router],
                              setup=setup)
     return app

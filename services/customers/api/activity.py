@@ -1,12 +1,17 @@
 """Routes: a customer's activity timeline and recorded interactions."""
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from pydantic import Field
 
 from services.customers.api.deps import DepsDep
 from services.customers.api.models import ActivityPublic
 from services.customers.domain.activity import InteractionCreate
-from services.customers.handlers import profiles, timeline
-from shared.api import CustomerIds, Limit, Offset, Page
+from services.customers.domain.activity_feed import checked_filter, parse_kinds
+from services.customers.handlers import activity_feed, profiles, timeline
+from shared.api import CustomerIds, Limit, Offset, Page, PublicModel
 from shared.keyed_pages import KeyedPage
+from shared.timestamps import Timestamp
 
 router = APIRouter(tags=["activity"])
 
@@ -32,3 +37,27 @@ async def activity_by_customer_ids(deps: DepsDep, customer_ids: CustomerIds, lim
     """Batch read for loaders: one page of timeline per customer id (an empty one for an unknown id), one query."""
     pages = await deps.activity.pages_for_customers(customer_ids, limit, offset)
     return {customer_id: _page(found, limit, offset) for customer_id, found in pages.items()}
+
+
+class FeedItem(ActivityPublic):
+    customer_name: str | None = Field(None, alias="customerName", description="null: erased")
+    cursor: str
+
+
+class Feed(PublicModel):
+    items: list[FeedItem]
+    has_more: bool = Field(alias="hasMore")
+
+
+@router.get("/activity/feed", response_model=Feed)
+async def shop_feed(deps: DepsDep, limit: Limit = 20, after: Annotated[str | None, Query(max_length=400)] = None,
+                    kinds: Annotated[str | None, Query(max_length=2000, description='comma-separated: "order.placed", '
+                                                       'or a family such as "order"')] = None,
+                    customer_id: Annotated[str | None, Query(alias="customerId", max_length=128)] = None,
+                    since: Timestamp | None = None, until: Timestamp | None = None) -> Feed:
+    """Every customer's timeline entries, newest first; `after` is the cursor of the last item seen."""
+    wanted = checked_filter(parse_kinds(kinds), customer_id, since, until)
+    page = await activity_feed.feed_page(deps, wanted, limit, after)
+    return Feed(hasMore=page["hasMore"], items=[
+        FeedItem(**ActivityPublic.from_doc(item["entry"]).model_dump(), customerName=item["customerName"],
+                 cursor=item["cursor"]) for item in page["items"]])

@@ -95,6 +95,8 @@ async def change_order_status(deps: Deps, customer_id: str, order_id: str, body:
         pays = is_paid(target) and not order.get("paidAt")  # pending -> paid; order.paid goes out once per order
         if pays:
             changes["paidAt"] = now
+        if stops_counting(current, target):
+            changes["refundedAt"] = now  # when the money went back: the dashboard counts the refund then
         updated = await deps.orders.set_status(order_id, current, target, changes, session)
         if updated is None:
             raise Conflict("the order changed meanwhile; retry", field="status")

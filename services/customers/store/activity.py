@@ -1,10 +1,13 @@
 """ActivityStore: the customer timeline, newest first."""
+import re
 import uuid
+from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.customers.domain.activity_feed import FeedFilter, FeedPosition
 from shared.data_export import read_all
 from shared.keyed_pages import KeyedPage, pages_by_key
 
@@ -12,9 +15,14 @@ from shared.keyed_pages import KeyedPage, pages_by_key
 class ActivityStore:
     def __init__(self, db: AsyncDatabase):
         self.collection = db["activity"]
+        self.customers = db["customers"]  # read only: the names the feed shows
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("customerId", ASCENDING), ("occurredAt", DESCENDING), ("_id", DESCENDING)])
+        # The shop-wide feed, newest first: all entries, or those of some kinds (feed below).
+        await self.collection.create_index([("occurredAt", DESCENDING), ("_id", DESCENDING)], name="feed")
+        await self.collection.create_index([("type", ASCENDING), ("occurredAt", DESCENDING), ("_id", DESCENDING)],
+                                           name="feed_by_type")
 
     async def add(self, entry: dict, session: AsyncClientSession) -> str:
         activity_id = str(uuid.uuid4())
@@ -35,6 +43,36 @@ class ActivityStore:
         """A page of activity, newest first, for each customer id, in one query."""
         return await pages_by_key(self.collection, "customerId", customer_ids,
                                   [("occurredAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
+
+    async def feed(self, wanted: FeedFilter, limit: int, after: FeedPosition | None) -> tuple[list[dict], bool]:
+        """Entries across all customers, newest first, after the cursor's entry: (up to limit, whether more
+        follow). One query on an index: (occurredAt, _id), (type, occurredAt, _id) or (customerId, occurredAt, _id)."""
+        clauses: list[dict] = []
+        if wanted.kinds:
+            clauses.append({"type": {"$in": [re.compile(f"^{re.escape(k)}\\.") if "." not in k else k
+                                             for k in wanted.kinds]}})
+        if wanted.customer_id:
+            clauses.append({"customerId": wanted.customer_id})
+        when: dict[str, datetime] = {}
+        if wanted.since:
+            when["$gte"] = wanted.since
+        if wanted.until:
+            when["$lt"] = wanted.until
+        if when:
+            clauses.append({"occurredAt": when})
+        if after:
+            clauses.append({"$or": [{"occurredAt": {"$lt": after.occurred_at}},
+                                    {"occurredAt": after.occurred_at, "_id": {"$lt": after.entry_id}}]})
+        query = {"$and": clauses} if clauses else {}
+        docs = await self.collection.find(query).sort([("occurredAt", DESCENDING), ("_id", DESCENDING)]) \
+            .limit(limit + 1).to_list()
+        return docs[:limit], len(docs) > limit
+
+    async def customer_names(self, customer_ids: list[str]) -> dict[str, dict]:
+        """Name fields of these customers, in one query (an erased one has none left; a missing one is absent)."""
+        docs = await self.customers.find({"_id": {"$in": customer_ids}},
+                                         projection={"firstName": 1, "lastName": 1, "status": 1}).to_list()
+        return {d["_id"]: d for d in docs}
 
     async def all_for_customer(self, customer_id: str) -> list[dict]:
         """The customer's whole timeline, newest first, for their data export (bounded: shared.data_export)."""

@@ -20,6 +20,7 @@ class OrderStore:
         await self.collection.create_index([("customerId", ASCENDING), ("placedAt", DESCENDING), ("_id", DESCENDING)])
 
     async def insert(self, doc: dict, session: AsyncClientSession) -> None:
+        doc.setdefault("placedBy", doc["customerId"])  # who placed it, kept when a merge moves it (store/stats.py)
         try:
             await self.collection.insert_one(doc, session=session)
         except DuplicateKeyError as exc:
@@ -29,6 +30,8 @@ class OrderStore:
         """Several new orders in one write (a batch of storefront orders, a bulk import)."""
         if not docs:
             return
+        for doc in docs:
+            doc.setdefault("placedBy", doc["customerId"])  # as insert: the dashboard counts buyers by it
         try:
             await self.collection.insert_many(docs, session=session)
         except DuplicateKeyError as exc:
