@@ -17,6 +17,12 @@ def _month(field: str) -> dict:
     return {"$dateTrunc": {"date": field, "unit": "month", "timezone": "UTC"}}
 
 
+def _first_registration(joined: str) -> dict:
+    # The first joined profile's date, through $let: a path into an array ("$live.registrationDate") reads as
+    # null on SecantusDB where MongoDB gives the array.
+    return {"$let": {"vars": {"doc": {"$arrayElemAt": [joined, 0]}}, "in": "$$doc.registrationDate"}}
+
+
 @dataclass(frozen=True)
 class CohortCell:
     cohort: datetime  # the registration month
@@ -53,7 +59,7 @@ class CohortStore:
             {"$lookup": {"from": "merged_customers", "localField": "_id.buyer", "foreignField": "_id",
                          "as": "merged", "pipeline": [{"$project": profile}]}},
             {"$project": {"month": "$_id.month", "registered": {"$ifNull": [
-                {"$first": "$live.registrationDate"}, {"$first": "$merged.registrationDate"}]}}},
+                _first_registration("$live"), _first_registration("$merged")]}}},
             {"$match": {"registered": {"$gte": start}}},
             {"$group": {"_id": {"cohort": _month("$registered"), "month": "$month"}, "buyers": {"$sum": 1}}},
         ])).to_list()
