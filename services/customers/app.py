@@ -8,6 +8,7 @@ from services.customers.handlers import csv_worker
 from services.customers.handlers.csv_parts import CsvParts
 from services.customers.handlers.deps import Deps
 from services.customers.segments.api import routes as segment_routes
+from services.customers.segments.handlers import timers as segment_timers
 from services.customers.segments.handlers import worker as segment_worker
 from services.customers.segments.handlers.crud import install_prebuilt
 from services.customers.settings import CustomersSettings
@@ -25,6 +26,7 @@ def create_app(settings: CustomersSettings) -> FastAPI:
         await csv.store.ensure_indexes()
         return ServiceParts(deps, events.subscriptions(deps),
                             background=[segment_worker.job_worker(deps, runtime.instance_id),
+                                        segment_timers.timer_worker(deps, runtime.instance_id),
                                         csv_worker.job_worker(deps, csv, runtime.instance_id)],
                             jobs=[segment_worker.refresh_job(deps)])
 

@@ -16,6 +16,8 @@ class SegmentSettings(BaseModel):
     job_lease_seconds: float = Field(60.0, gt=0)
     job_max_attempts: int = Field(5, ge=1)
     time_refresh_seconds: float = Field(900.0, gt=0, description="how often time-based segments are recomputed")
+    timer_max_sleep_seconds: float = Field(30.0, gt=0, description="longest the boundary timer sleeps before "
+                                           "looking again (a boundary another replica's write created is seen by then)")
     http_timeout_seconds: float = Field(10.0, gt=0)
 
 

@@ -81,7 +81,7 @@ def test_time_based_is_detected():
     ({"totalSpent": {"min": 10, "max": 5}}, "totalSpent"),
     ({"totalSpent": {}}, "totalSpent"),
     ({"totalOrders": {"min": 1.5}}, "totalOrders.min"),
-    ({"lastPurchaseDate": {"withinDays": 0}}, "lastPurchaseDate.withinDays"),
+    ({"lastPurchaseDate": {"withinDays": -1}}, "lastPurchaseDate.withinDays"),
     ({"lastPurchaseDate": {"before": "yesterday"}}, "lastPurchaseDate.before"),
     ({"loyaltyTier": ["diamond"]}, "loyaltyTier.0"),
     ({"loyaltyTier": []}, "loyaltyTier"),

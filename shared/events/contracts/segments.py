@@ -1,4 +1,5 @@
 """Segment events (owned by the customers service)."""
+from datetime import datetime
 from typing import Literal
 
 from pydantic import Field
@@ -16,3 +17,7 @@ class SegmentMembershipChanged(Event):
     segment_slug: str = Field(alias="segmentSlug")
     customer_id: str = Field(alias="customerId")
     change: Literal["entered", "left"]
+    # When it took effect: for a change by the clock, the moment the customer crossed the boundary (e.g. 90 days
+    # after the last purchase), which the envelope's occurredAt may trail by the timer's wake-up.
+    at: datetime | None = None
+    cause: Literal["customer", "recompute", "clock"] | None = None

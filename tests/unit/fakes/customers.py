@@ -2,10 +2,11 @@
 (services/customers/store/*), and a Deps built from them."""
 import copy
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from services.customers.handlers.deps import Deps
+from services.customers.segments.clock import SystemClock
 from services.customers.segments.store.segments import member_id
 from services.customers.settings import CustomersSettings
 from services.customers.store.orders import OrderAlreadyRecorded
@@ -192,16 +193,36 @@ class FakeSegmentStore:
         return member_id(segment_id, customer_id) in self.members
 
 
+class FakeSegmentChangeStore:
+    """The membership history (append-only)."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+
+    def snapshot(self) -> object:
+        return copy.deepcopy(self.rows)
+
+    def restore(self, snapshot: object) -> None:
+        self.rows = snapshot  # type: ignore[assignment]
+
+    async def add(self, rows: list[dict], session: FakeSession) -> None:
+        check_session(session, required=True)
+        self.rows.extend(copy.deepcopy(rows))
+
+
 @dataclass
 class FakeSegmentParts:
-    """deps.segments as the order and return handlers use it: only the store."""
+    """deps.segments as the order and return handlers use it: the store, the history and the clock."""
 
     store: FakeSegmentStore
+    changes: FakeSegmentChangeStore = field(default_factory=FakeSegmentChangeStore)
+    clock: SystemClock = field(default_factory=SystemClock)
 
 
 def customers_deps(*, settings: CustomersSettings | None = None) -> Deps:
     customers, orders, activity, segments = FakeCustomerStore(), FakeOrderStore(), FakeActivityStore(), \
         FakeSegmentStore()
-    runtime = FakeRuntime("customers", [customers, orders, activity, segments])
+    changes = FakeSegmentChangeStore()
+    runtime = FakeRuntime("customers", [customers, orders, activity, segments, changes])
     return Deps(settings=settings or CustomersSettings(), runtime=runtime, customers=customers, orders=orders,
-                activity=activity, segments=FakeSegmentParts(segments))
+                activity=activity, segments=FakeSegmentParts(segments, changes))

@@ -1,16 +1,20 @@
 """Routes: /customer-segments (CRUD, members, preview, bulk actions) and /segment-jobs (progress, CSV export)."""
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Response
+from fastapi import APIRouter, Body, Header, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import Field
 
 from services.customers.api.deps import DepsDep
 from services.customers.api.models import CustomerPublic
+from services.customers.segments.domain.explain import ClauseResult
 from services.customers.segments.domain.models import SegmentCreate, SegmentPreview, SegmentUpdate, parse_bulk
 from services.customers.segments.handlers import crud, jobs
 from services.customers.segments.handlers.bulk import csv_header
+from services.customers.segments.handlers.explain import explain_membership, membership_changes
+from services.customers.segments.handlers.preview_change import preview_change
+from services.customers.segments.store.changes import SegmentChange
 from shared.api import Limit, Offset, Page, PublicModel
 from shared.errors import NotFound
 
@@ -70,6 +74,71 @@ class SegmentPreviewPublic(PublicModel):
     sample: list[CustomerPublic]
 
 
+class ClausePublic(PublicModel):
+    kind: str = Field(description="condition, and, or, not")
+    text: str = Field(description="the clause in the query language")
+    holds: bool
+    field: str | None = Field(None, description="query-language field name (conditions)")
+    operator: str | None = None
+    expected: Any = Field(None, description="the value written in the criteria (amounts in currency units)")
+    cutoff: datetime | None = Field(None, description="a relative date (-90d, now) resolved against now")
+    actual: Any = Field(None, description="the customer's value; null when they have none")
+    clauses: list["ClausePublic"] = []
+
+    @classmethod
+    def from_result(cls, r: ClauseResult) -> "ClausePublic":
+        return cls(kind=r.kind, text=r.text, holds=r.holds, field=r.field, operator=r.operator, expected=r.expected,
+                   cutoff=r.cutoff, actual=r.actual, clauses=[cls.from_result(c) for c in r.clauses])
+
+
+class ExplanationPublic(PublicModel):
+    segment_id: str = Field(alias="segmentId")
+    segment_slug: str = Field(alias="segmentSlug")
+    customer_id: str = Field(alias="customerId")
+    member: bool = Field(description="the stored membership")
+    matches: bool = Field(description="the criteria's answer now")
+    evaluated_at: datetime = Field(alias="evaluatedAt")
+    query: str
+    result: ClausePublic = Field(description="the criteria tree with each clause's outcome")
+
+
+class ChangePublic(PublicModel):
+    id: str
+    segment_id: str = Field(alias="segmentId")
+    customer_id: str = Field(alias="customerId")
+    change: str = Field(description="entered or left")
+    at: datetime
+    clause: str | None = Field(description="the deciding clause (docs/segments.md, Membership history)")
+    clauses: list[str]
+    cause: str = Field(description="customer (a change to them), recompute (criteria edit), clock (a boundary)")
+
+    @classmethod
+    def from_record(cls, c: SegmentChange) -> "ChangePublic":
+        return cls(id=c.id, segmentId=c.segment_id, customerId=c.customer_id, change=c.change, at=c.at,
+                   clause=c.clause, clauses=c.clauses, cause=c.cause)
+
+
+class ChangePagePublic(PublicModel):
+    items: list[ChangePublic]
+    end_cursor: str | None = Field(alias="endCursor")
+    has_next_page: bool = Field(alias="hasNextPage")
+
+
+class MovePublic(PublicModel):
+    count: int
+    sample: list[CustomerPublic]
+
+
+class PreviewChangePublic(PublicModel):
+    criteria: dict[str, Any]
+    query: str
+    count: int = Field(description="members the new criteria would have")
+    current_count: int = Field(alias="currentCount")
+    staying: int
+    joining: MovePublic
+    leaving: MovePublic
+
+
 @router.get("/customer-segments", response_model=Page[SegmentPublic])
 async def list_segments(deps: DepsDep, limit: Limit = 50, offset: Offset = 0):
     docs, total = await deps.segments.store.page(limit, offset)
@@ -93,6 +162,36 @@ async def preview_segment(body: SegmentPreview, deps: DepsDep):
 async def get_segment(id_or_slug: str, deps: DepsDep):
     segment = await crud.get_segment(deps, id_or_slug)
     return SegmentPublic.from_doc((await crud.with_counts(deps, [segment]))[0])
+
+
+@router.get("/customer-segments/{id_or_slug}/explain/{customer_id}", response_model=ExplanationPublic)
+async def explain_segment(id_or_slug: str, customer_id: str, deps: DepsDep):
+    found = await explain_membership(deps, id_or_slug, customer_id)
+    return ExplanationPublic(segmentId=found.segment["_id"], segmentSlug=found.segment["slug"],
+                             customerId=found.customer_id, member=found.member, matches=found.matches,
+                             evaluatedAt=found.evaluated_at, query=found.segment.get("query") or "",
+                             result=ClausePublic.from_result(found.result))
+
+
+@router.get("/customer-segments/{id_or_slug}/changes", response_model=ChangePagePublic)
+async def segment_changes(id_or_slug: str, deps: DepsDep, limit: Limit = 20,
+                          after: Annotated[str | None, Query(max_length=200)] = None,
+                          since: datetime | None = None):
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=timezone.utc)
+    page = await membership_changes(deps, id_or_slug, limit, after, since)
+    return ChangePagePublic(items=[ChangePublic.from_record(c) for c in page.items], endCursor=page.end_cursor,
+                            hasNextPage=page.has_next_page)
+
+
+@router.post("/customer-segments/{id_or_slug}/preview-change", response_model=PreviewChangePublic)
+async def preview_segment_change(id_or_slug: str, body: SegmentPreview, deps: DepsDep):
+    found = await preview_change(deps, id_or_slug, body)
+    return PreviewChangePublic(
+        criteria=found["criteria"], query=found["query"], count=found["count"], currentCount=found["currentCount"],
+        staying=found["staying"],
+        **{key: MovePublic(count=found[key]["count"], sample=[CustomerPublic.from_doc(d) for d in found[key]["sample"]])
+           for key in ("joining", "leaving")})
 
 
 @router.put("/customer-segments/{id_or_slug}", response_model=SegmentPublic)

@@ -3,10 +3,11 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 # What a field holds decides which operators it takes:
-#   money/count: min, max (inclusive) · date: before (<), after (>=), withinDays, notWithinDays
+#   money/count: min, max (inclusive) · ratio (0..1 floats): min, max, gt, lt
+#   date: before (<), after (>=), withinDays, notWithinDays (relative to now; 0 days = now itself)
 #   choice: in · list: any, all, none · flag: is
 OPERATORS = {
-    "money": ("min", "max"), "count": ("min", "max"),
+    "money": ("min", "max"), "count": ("min", "max"), "ratio": ("min", "max", "gt", "lt"),
     "date": ("before", "after", "withinDays", "notWithinDays"),
     "choice": ("in",), "list": ("any", "all", "none"), "flag": ("is",),
 }
@@ -20,11 +21,15 @@ class FieldSpec:
     path: str               # where the customer document keeps it
     choices: tuple[str, ...] = ()
     lower: bool = False     # values are compared lower-cased (tags are stored that way)
+    bounds: tuple[int, int] | None = None  # the values a count field can take (RFM scores)
 
 
 TIERS = ("bronze", "silver", "gold", "platinum")
 STATUSES = ("active", "inactive", "suspended")
 GENDERS = ("male", "female", "other")
+# The named RFM groups as the insights store them on the customer (insights.rfm.group), docs/insights.md.
+RFM_GROUPS = ("Champions", "Loyal", "Potential loyalists", "New", "Promising", "Need attention", "About to sleep",
+              "At risk", "Cannot lose them", "Hibernating", "Lost")
 
 FIELDS: dict[str, FieldSpec] = {f.key: f for f in (
     FieldSpec("totalSpent", "total_spent", "money", "totalSpentMinor"),
@@ -42,6 +47,18 @@ FIELDS: dict[str, FieldSpec] = {f.key: f for f in (
     FieldSpec("communication.email", "email_opt_in", "flag", "communication.email"),
     FieldSpec("communication.sms", "sms_opt_in", "flag", "communication.sms"),
     FieldSpec("communication.push", "push_opt_in", "flag", "communication.push"),
+    # Customer insights (written by services/customers/insights); a customer not scored yet has no `insights`,
+    # so no condition on them holds (NOT of one does, as for any missing field).
+    FieldSpec("rfmGroup", "rfm_group", "choice", "insights.rfm.group", RFM_GROUPS),
+    FieldSpec("rfmScore", "rfm_score", "count", "insights.rfm.score", bounds=(111, 555)),
+    FieldSpec("rfmRecency", "rfm_recency", "count", "insights.rfm.recency", bounds=(1, 5)),
+    FieldSpec("rfmFrequency", "rfm_frequency", "count", "insights.rfm.frequency", bounds=(1, 5)),
+    FieldSpec("rfmMonetary", "rfm_monetary", "count", "insights.rfm.monetary", bounds=(1, 5)),
+    FieldSpec("churnRisk", "churn_risk", "ratio", "insights.churnRisk"),
+    FieldSpec("pAlive", "p_alive", "ratio", "insights.pAlive"),
+    FieldSpec("predictedClv", "predicted_clv", "money", "insights.predictedClvMinor"),
+    FieldSpec("historicClv", "historic_clv", "money", "insights.historicClvMinor"),
+    FieldSpec("expectedNextOrderAt", "expected_next_order_at", "date", "insights.expectedNextOrderAt"),
 )}
 BY_TEXT: dict[str, FieldSpec] = {f.text: f for f in FIELDS.values()}
 # Accepted spellings in the language besides the canonical ones.
@@ -85,9 +102,17 @@ def conditions(node: Node):
             yield from conditions(child)
 
 
+RELATIVE_OPS = ("withinDays", "notWithinDays")
+
+
 def is_time_based(node: Node) -> bool:
     """True when membership can change by the clock alone (relative dates)."""
-    return any(c.op in ("withinDays", "notWithinDays") for c in conditions(node))
+    return any(c.op in RELATIVE_OPS for c in conditions(node))
+
+
+def relative_conditions(node: Node) -> list[Cond]:
+    """The conditions relative to now, each once (their boundaries move with the clock)."""
+    return list(dict.fromkeys(c for c in conditions(node) if c.op in RELATIVE_OPS))
 
 
 def simplify(node: Node) -> Node:

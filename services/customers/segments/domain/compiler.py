@@ -12,7 +12,8 @@ from shared.money import to_minor
 INDEXED_PATHS = ("totalSpentMinor", "totalOrders", "lastPurchaseDate", "registrationDate", "loyaltyTier", "tags",
                  "status")
 _OPERATOR = {"min": "$gte", "max": "$lte", "before": "$lt", "after": "$gte", "withinDays": "$gte",
-             "notWithinDays": "$lt", "in": "$in", "any": "$in", "all": "$all", "none": "$nin", "is": "$eq"}
+             "notWithinDays": "$lt", "gt": "$gt", "lt": "$lt", "in": "$in", "any": "$in", "all": "$all",
+             "none": "$nin", "is": "$eq"}
 
 
 def _cond(cond: Cond, now: datetime) -> dict:

@@ -3,16 +3,32 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, PrivateAttr, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, model_validator
 
 from services.customers.domain.fields import CustomerStatus, Gender, LoyaltyTier, Money, Tag
-from services.customers.segments.domain.ast import FIELDS, And, Cond, Node, Not, Or, simplify
+from services.customers.segments.domain.ast import FIELDS, RFM_GROUPS, And, Cond, Node, Not, Or, simplify
 from shared.api import InputModel
 
 MAX_DEPTH = 6
 Value = Annotated[str, Field(min_length=1, max_length=60)]
-Days = Annotated[int, Field(ge=1, le=36500)]
+Days = Annotated[int, Field(ge=0, le=36500)]  # 0: now itself (expectedNextOrderAt before now = overdue)
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
+Score = Annotated[int, Field(ge=111, le=555)]
+Quintile = Annotated[int, Field(ge=1, le=5)]
+Ratio = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+def canonical_group(value):
+    """RFM group names are matched as stored ("At risk"); any capitalisation is accepted on the way in."""
+    if isinstance(value, str):
+        found = {g.lower(): g for g in RFM_GROUPS}.get(value.strip().lower())
+        if found is None:
+            raise ValueError(f"'{value}' is not an RFM group; expected one of {', '.join(RFM_GROUPS)}")
+        return found
+    return value
+
+
+RfmGroup = Annotated[str, BeforeValidator(canonical_group)]
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -76,6 +92,24 @@ class CountRange(MoneyRange):
     max: Count | None = None
 
 
+class ScoreRange(MoneyRange):
+    min: Score | None = None
+    max: Score | None = None
+
+
+class QuintileRange(MoneyRange):
+    min: Quintile | None = None
+    max: Quintile | None = None
+
+
+class RatioRange(MoneyRange):
+    """A probability from 0 to 1; gt/lt are strict, as `churn_risk > 0.7` is written."""
+    min: Ratio | None = None
+    max: Ratio | None = None
+    gt: Ratio | None = None
+    lt: Ratio | None = None
+
+
 class DateRule(_Rule):
     before: UtcDate | None = None
     after: UtcDate | None = None
@@ -121,6 +155,16 @@ class Criteria(_Ordered):
     tags: TagRule | None = None
     preferences: PreferenceRules | None = None
     communication: ChannelRules | None = None
+    rfm_group: list[RfmGroup] | None = Field(None, alias="rfmGroup", min_length=1)
+    rfm_score: ScoreRange | None = Field(None, alias="rfmScore")
+    rfm_recency: QuintileRange | None = Field(None, alias="rfmRecency")
+    rfm_frequency: QuintileRange | None = Field(None, alias="rfmFrequency")
+    rfm_monetary: QuintileRange | None = Field(None, alias="rfmMonetary")
+    churn_risk: RatioRange | None = Field(None, alias="churnRisk")
+    p_alive: RatioRange | None = Field(None, alias="pAlive")
+    predicted_clv: MoneyRange | None = Field(None, alias="predictedClv")
+    historic_clv: MoneyRange | None = Field(None, alias="historicClv")
+    expected_next_order_at: DateRule | None = Field(None, alias="expectedNextOrderAt")
     and_: list["Criteria"] | None = Field(None, alias="and", min_length=1, max_length=50)
     or_: list["Criteria"] | None = Field(None, alias="or", min_length=1, max_length=50)
     not_: "Criteria | None" = Field(None, alias="not")
@@ -166,7 +210,7 @@ def to_ast(c: Criteria) -> Node:
         value = getattr(c, name)
         if value is None:
             continue
-        if alias in ("loyaltyTier", "status", "gender"):
+        if alias in ("loyaltyTier", "status", "gender", "rfmGroup"):
             parts.append(Cond(alias, "in", tuple(dict.fromkeys(value))))
         elif alias == "and":
             parts += [to_ast(child) for child in value]

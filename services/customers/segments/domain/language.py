@@ -6,7 +6,8 @@
     unary     := "NOT" unary | "(" or_expr ")" | condition
     condition := money_field  (">=" | ">" | "<=" | "<" | "=") number
                | count_field  (">=" | ">" | "<=" | "<" | "=") integer
-               | date_field   (">=" | ">" | "<=" | "<") (date | relative_days)   e.g. 2026-01-31, -90d
+               | ratio_field  (">=" | ">" | "<=" | "<" | "=") number from 0 to 1    e.g. churn_risk > 0.7
+               | date_field   (">=" | ">" | "<=" | "<") (date | relative_days | "now")   e.g. 2026-01-31, -90d
                | choice_field ("IN" "(" value ("," value)* ")" | "=" value)
                | list_field   "HAS" (value | ("ANY" | "ALL" | "NONE") "(" value ("," value)* ")")
                | flag_field   "=" ("true" | "false")
@@ -118,7 +119,23 @@ class _Parser:
                                    "a whole number") from None
         if count < 0:
             raise QuerySyntaxError(token.position, f"{spec.text} cannot be negative", "a whole number")
+        if spec.bounds and not spec.bounds[0] <= count <= spec.bounds[1]:
+            low, high = spec.bounds
+            raise QuerySyntaxError(token.position, f"{spec.text} is from {low} to {high}, found {count}",
+                                   f"a whole number from {low} to {high}")
         return _bounds(spec, op.text, count, 1, token.position)
+
+    def _ratio(self, spec: FieldSpec) -> Node:
+        op = self._operator(spec, _NUMERIC_OPS)
+        token = self.expect("NUMBER", f"a number from 0 to 1 after {op.text}")
+        value = float(token.text)
+        if not 0 <= value <= 1:
+            raise QuerySyntaxError(token.position, f"{spec.text} is a probability from 0 to 1, found {token.text}",
+                                   "a number from 0 to 1")
+        # Floats have no next step, so strict comparisons stay strict (gt/lt) instead of becoming min/max.
+        if op.text == "=":
+            return And((Cond(spec.key, "min", value), Cond(spec.key, "max", value)))
+        return Cond(spec.key, {">=": "min", "<=": "max", ">": "gt", "<": "lt"}[op.text], value)
 
     def _date(self, spec: FieldSpec) -> Node:
         op = self._operator(spec, _DATE_OPS)
@@ -130,10 +147,13 @@ class _Parser:
             if not 1 <= days <= 36500:
                 raise QuerySyntaxError(token.position, "relative days must be from 1 to 36500", "-<days>d")
             return Cond(spec.key, "withinDays" if later else "notWithinDays", days)
+        if token.kind == "WORD" and token.text.lower() == "now":
+            self.take()  # `now` is the relative date of 0 days: expected_next_order_at < now = overdue
+            return Cond(spec.key, "withinDays" if later else "notWithinDays", 0)
         if token.kind == "DATE":
             self.take()
             return Cond(spec.key, "after" if later else "before", _parse_date(token))
-        raise self.fail(f"a date (2026-01-31) or relative days (-90d) after {op.text}")
+        raise self.fail(f"a date (2026-01-31), relative days (-90d) or now after {op.text}")
 
     def _values(self, spec: FieldSpec) -> tuple[str, ...]:
         self.expect("LPAREN", f"'(' and a list of {spec.text} values")
@@ -154,9 +174,12 @@ class _Parser:
             raise self.fail(f"a {spec.text} value")
         self.take()
         value = raw.strip().lower() if spec.lower or spec.choices else raw.strip()
-        if spec.choices and value not in spec.choices:
-            raise QuerySyntaxError(token.position, f"'{raw}' is not a {spec.text}; expected one of "
-                                   f"{', '.join(spec.choices)}", " | ".join(spec.choices))
+        if spec.choices:  # any capitalisation is accepted; the value is kept as the field stores it ("At risk")
+            canonical = {c.lower(): c for c in spec.choices}.get(value)
+            if canonical is None:
+                raise QuerySyntaxError(token.position, f"'{raw}' is not a {spec.text}; expected one of "
+                                       f"{', '.join(spec.choices)}", " | ".join(spec.choices))
+            value = canonical
         if not value or len(value) > 60:
             raise QuerySyntaxError(token.position, "values are 1 to 60 characters", "a value")
         return value

@@ -33,10 +33,14 @@ def _cond(cond: Cond, doc: dict, now: datetime) -> bool:
         return not items & wanted
     if value is None:
         return False
-    if spec.kind in ("money", "count"):
+    if spec.kind in ("money", "count", "ratio"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False  # Mongo compares numbers only with numbers
         bound = to_minor(cond.value) if spec.kind == "money" else cond.value
-        return value >= bound if cond.op == "min" else value <= bound
+        return {"min": value >= bound, "max": value <= bound, "gt": value > bound, "lt": value < bound}[cond.op]
     if spec.kind == "date":
+        if not isinstance(value, datetime):
+            return False
         value = _aware(value)
         if cond.op == "before":
             return value < cond.value

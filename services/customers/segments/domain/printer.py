@@ -11,6 +11,8 @@ _LIST_OPS = {"any": "HAS ANY", "all": "HAS ALL", "none": "HAS NONE"}
 
 
 def _number(value) -> str:
+    if isinstance(value, float):  # 1e-05 would not lex as a number
+        return format(Decimal(repr(value)), "f")
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
     return str(value)
@@ -40,10 +42,13 @@ def _condition(cond: Cond) -> str:
         return f"{name} >= {_date(cond.value)}"
     if cond.op == "before":
         return f"{name} < {_date(cond.value)}"
-    if cond.op == "withinDays":
-        return f"{name} >= -{cond.value}d"
-    if cond.op == "notWithinDays":
-        return f"{name} < -{cond.value}d"
+    if cond.op in ("withinDays", "notWithinDays"):
+        when = f"-{cond.value}d" if cond.value else "now"
+        return f"{name} {'>=' if cond.op == 'withinDays' else '<'} {when}"
+    if cond.op == "gt":
+        return f"{name} > {_number(cond.value)}"
+    if cond.op == "lt":
+        return f"{name} < {_number(cond.value)}"
     if cond.op == "is":
         return f"{name} = {'true' if cond.value else 'false'}"
     quoted = spec.kind == "list"

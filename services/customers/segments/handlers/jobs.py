@@ -123,7 +123,7 @@ async def _recompute(deps: Deps, job: dict, owner: str, segment: dict | None) ->
         if not await jobs.progress(job["_id"], owner, {"updatedAt": utcnow()}, session, inc={"processed": count}):
             raise LeaseLost(job["_id"])
 
-    now = utcnow()
+    now = deps.segments.clock.now()
     try:
         changes = await recompute_segment(deps, segment, now, publish=job.get("publish", False), progress=progress,
                                           on_total=on_total)

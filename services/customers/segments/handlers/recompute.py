@@ -21,7 +21,7 @@ class Superseded(Exception):
 
 
 async def recompute_segment(deps: Deps, segment: dict, now: datetime, *, publish: bool,
-                            progress: Progress | None = None, on_total=None) -> int:
+                            progress: Progress | None = None, on_total=None, cause: str = "recompute") -> int:
     """Brings one segment's members in line with its criteria at `now`; returns how many entered or left."""
     store = deps.segments.store
     matched = set(await store.matching_ids(compile_filter(segment_node(segment), now)))
@@ -40,7 +40,7 @@ async def recompute_segment(deps: Deps, segment: dict, now: datetime, *, publish
                 raise Superseded(segment["_id"])
             docs = {d["_id"]: d for d in await store.customers_by_ids(batch, session)}
             changed = await apply_membership(deps, [current], {c: docs.get(c) for c in batch}, session, now,
-                                             publish=publish)
+                                             publish=publish, cause=cause)
             if progress:
                 await progress(session, len(batch))
             return changed
@@ -51,6 +51,8 @@ async def recompute_segment(deps: Deps, segment: dict, now: datetime, *, publish
 
 async def mark_ready(deps: Deps, segment: dict, now: datetime) -> None:
     await deps.segments.store.mark_ready(segment["_id"], segment.get("version"), now)
+    if segment.get("timeBased"):  # the boundary timer goes on from here (handlers/timers.py)
+        await deps.segments.timers.checked(segment["_id"], segment.get("version"), now)
 
 
 async def refresh_time_based(deps: Deps, now: datetime) -> int:
@@ -59,7 +61,7 @@ async def refresh_time_based(deps: Deps, now: datetime) -> int:
     for segment in await deps.segments.store.all():
         if segment.get("timeBased") and segment.get("state") == "ready":
             try:
-                changes += await recompute_segment(deps, segment, now, publish=True)
+                changes += await recompute_segment(deps, segment, now, publish=True, cause="clock")
             except Superseded:
                 continue
     return changes
