@@ -24,6 +24,8 @@ from gateway.erasure.mutations import ErasureMutations
 from gateway.errors import ErrorCodes
 from gateway.imports.mutations import ImportMutations
 from gateway.imports.queries import ImportQueries
+from gateway.insights.mutations import InsightsMutations
+from gateway.insights.queries import InsightsQueries
 from gateway.limits import DepthLimiter
 from gateway.live.subscriptions import LiveSubscriptions
 from gateway.loyalty.mutations import LoyaltyMutations
@@ -31,6 +33,7 @@ from gateway.loyalty.queries import LoyaltyQueries
 from gateway.merges.mutations import MergeMutations
 from gateway.merges.queries import MergeQueries
 from gateway.metrics import OperationMetrics
+from gateway.metrics_queries.queries import MetricsQueries
 from gateway.request_rules import RequestRules, ValidationCache
 from gateway.segments.mutations import SegmentMutations
 from gateway.segments.queries import SegmentQueries
@@ -48,6 +51,8 @@ QUERIES: tuple[type, ...] = (
     DataExportQueries,
     ImportQueries,
     MergeQueries,
+    InsightsQueries,
+    MetricsQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     CustomerMutations,
@@ -59,6 +64,7 @@ MUTATIONS: tuple[type, ...] = (
     ConsentMutations,
     ErasureMutations,
     MergeMutations,
+    InsightsMutations,
 )
 
 SUBSCRIPTIONS: tuple[type, ...] = (

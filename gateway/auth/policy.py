@@ -13,6 +13,10 @@ FIELDS: dict[str, P] = {
     "Query.customers": P.customers_read,
     "Query.customer": P.customers_read,
     "Query.customerStats": P.customers_read,
+    "Query.customerInsightsModel": P.customers_read,  # the insights fit (gateway/insights)
+    "Mutation.refitCustomerInsights": P.customers_write,  # refit + rescore everyone now; changes no customer data
+    "Query.customerCohorts": P.customers_read,  # the dashboard's metrics (gateway/metrics_queries)
+    "Query.activity": P.customers_read,  # the shop-wide activity feed
     "Query.exportCustomerData": P.customers_personal_data,  # one person's whole data; audited (data_export)
     "Mutation.createCustomer": P.customers_write,
     "Mutation.updateCustomer": P.customers_write,

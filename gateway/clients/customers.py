@@ -15,8 +15,25 @@ class CustomersClient(ServiceClient):
     async def stats(self) -> dict:
         return await self.request("GET", "/customers/stats")
 
+    async def growth_stats(self, params: dict) -> dict:
+        return await self.request("GET", "/stats/growth", params=params)
+
+    async def cohorts(self, months: int) -> list[dict]:
+        return await self.request("GET", "/stats/cohorts", params={"months": months})
+
+    async def activity_feed(self, params: dict) -> dict:
+        """The shop-wide feed: {items: [entry + customerName + cursor], hasMore}."""
+        return await self.request("GET", "/activity/feed", params=params)
+
     async def create(self, body: dict, headers: dict) -> dict:
         return await self.request("POST", "/customers", json=body, headers=headers)
+
+    async def insights_model(self) -> dict | None:
+        """The current insights fit; None before the first refit."""
+        return await self.request("GET", "/insights/model")
+
+    async def refit_insights(self, headers: dict, timeout: float) -> dict:
+        return await self.request("POST", "/insights/refit", headers=headers, timeout=timeout)
 
     async def update(self, customer_id: str, body: dict, headers: dict) -> dict:
         return await self.request("PUT", f"/customers/{path_id(customer_id)}", json=body, headers=headers)

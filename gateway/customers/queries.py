@@ -1,4 +1,7 @@
 """Customer queries: customers (a connection with filters), customer(id), customerStats."""
+from datetime import datetime
+from typing import Annotated
+
 import strawberry
 from strawberry import UNSET
 from strawberry.types import Info
@@ -7,6 +10,8 @@ from gateway.customers.enums import CustomerSortField, SortOrder
 from gateway.customers.inputs import CustomerFilter
 from gateway.customers.types import Customer, CustomerStats
 from gateway.inputs import to_json
+from gateway.metrics_queries.growth import growth_params
+from gateway.metrics_queries.types import StatsPeriod
 from gateway.pagination import Connection, page_window
 
 
@@ -38,12 +43,16 @@ class CustomerQueries:
     async def customer(self, info: Info, id: strawberry.ID) -> Customer:
         return Customer.from_json(await info.context.loaders.customer_by_id.load(id))
 
-    @strawberry.field
-    async def customer_stats(self, info: Info) -> CustomerStats:
+    @strawberry.field(description="Today's totals; `growth` compares a period with the previous one: a named "
+                                  "period, or from/to (both), not both.")
+    async def customer_stats(self, info: Info, period: StatsPeriod | None = None,
+                             from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+                             to: datetime | None = None) -> CustomerStats:
         stats = await info.context.clients.customers.stats()
         return CustomerStats(
             total_customers=stats["totalCustomers"], active_customers=stats["activeCustomers"],
             loyalty_members=stats["loyaltyMembers"], average_order_value=stats["averageOrderValue"],
             new_customers_this_month=stats["newCustomersThisMonth"],
             new_customers_last_month=stats["newCustomersLastMonth"],
-            new_customers_growth_percent=stats["newCustomersGrowthPercent"])
+            new_customers_growth_percent=stats["newCustomersGrowthPercent"],
+            growth_params=growth_params(period, from_, to))

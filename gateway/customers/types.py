@@ -10,7 +10,10 @@ from gateway.campaigns.types import Message
 from gateway.consents.fields import consents_page
 from gateway.consents.types import Consent
 from gateway.customers.enums import CustomerStatus, Gender, LoyaltyTier, OrderStatus
+from gateway.insights.types import CustomerInsights
 from gateway.loyalty.types import LoyaltyAccount
+from gateway.metrics_queries.growth import load_growth
+from gateway.metrics_queries.types import StatsGrowth
 from gateway.pagination import Connection, page_window
 
 
@@ -170,6 +173,9 @@ class Customer:
     merged_into: strawberry.ID | None = strawberry.field(
         default=None, description="set when this customer was merged into another (mergeCustomers): the id to use "
                                   "now; this one answers as a tombstone with no orders, points or messages")
+    insights: CustomerInsights | None = strawberry.field(
+        default=None, description="RFM, lifetime value and churn risk (docs/insights.md); null until the customer "
+                                  "has an order and was scored. Comes with the customer: no extra call.")
 
     @strawberry.field(description="Purchase history, newest first.")
     async def orders(self, info: Info, first: int = 10, after: str | None = None) -> Connection[Order]:
@@ -218,6 +224,7 @@ class Customer:
             status=CustomerStatus(data["status"]), tags=data["tags"], notes=data.get("notes"),
             avatar=data.get("avatar"), created_at=datetime.fromisoformat(data["createdAt"]),
             updated_at=datetime.fromisoformat(data["updatedAt"]), merged_into=data.get("mergedInto"),
+            insights=CustomerInsights.from_json(data.get("insights")),
         )
 
 
@@ -230,3 +237,10 @@ class CustomerStats:
     new_customers_this_month: int
     new_customers_last_month: int
     new_customers_growth_percent: float | None
+    growth_params: strawberry.Private[dict] = None  # the period customerStats was asked for (metrics_queries)
+
+    @strawberry.field(description="Growth over the period asked for (customerStats(period) or from/to; default "
+                                  "MONTH) against the previous one: customers, active customers, orders, revenue, "
+                                  "average order value, repeat-purchase rate (docs/insights.md).")
+    async def growth(self, info: Info) -> StatsGrowth:
+        return await load_growth(info, self.growth_params or {})
