@@ -200,7 +200,7 @@ async def test_customers_unreachable_interrupts_the_fan_out_instead_of_skipping(
                 await eventually(stopped, what="the fan-out gives up for now")
                 doc = await app.state.deps.campaigns.get(campaign["id"])
                 # Nothing recorded: the lease runs out and another run tries again, the customer is not skipped.
-                assert (doc["status"], doc["fanout"]["done"]) == ("sending", False)
+                assert (doc.status, doc.fanout.done) == ("sending", False)
                 assert await app.state.deps.messages.collection.count_documents({}) == 0
     finally:
         await delete_work_queue(amqp_url, campaigns_settings.work_queue_name)

@@ -22,7 +22,7 @@ async def test_scheduled_campaign_fires_exactly_once_with_two_schedulers(api, ca
         assert campaign["status"] == "scheduled"
         done = await wait_status(campaigns_api, campaign["id"], "sent")
     stored = await campaigns_app.state.deps.campaigns.get(campaign["id"])
-    assert stored["starts"] == 1
+    assert stored.starts == 1
     assert done["startedAt"] >= campaign["scheduledDate"][:19]
     assert len(sinks.mails_to(ada["email"])) == 1 and len(sinks.mails_to(grace["email"])) == 1
 

@@ -26,23 +26,23 @@ async def list_campaigns(deps: DepsDep, status: Annotated[StatusFilter | None, Q
                          type: Annotated[Literal["email", "sms"] | None, Query()] = None,
                          limit: Limit = 20, offset: Offset = 0):
     query = {k: v for k, v in {"status": status, "type": type}.items() if v}
-    docs, total = await deps.campaigns.page(query, limit, offset)
-    return Page(items=[CampaignPublic.from_doc(d) for d in docs], total=total, limit=limit, offset=offset)
+    found, total = await deps.campaigns.page(query, limit, offset)
+    return Page(items=[CampaignPublic.from_record(c) for c in found], total=total, limit=limit, offset=offset)
 
 
 @router.post("", response_model=CampaignPublic, status_code=201)
 async def create_campaign(body: CampaignCreate, deps: DepsDep):
-    return CampaignPublic.from_doc(await campaigns.create_campaign(deps, body))
+    return CampaignPublic.from_record(await campaigns.create_campaign(deps, body))
 
 
 @router.get("/{campaign_id}", response_model=CampaignPublic)
 async def get_campaign(campaign_id: str, deps: DepsDep):
-    return CampaignPublic.from_doc(await campaigns.get_campaign(deps, campaign_id))
+    return CampaignPublic.from_record(await campaigns.get_campaign(deps, campaign_id))
 
 
 @router.put("/{campaign_id}", response_model=CampaignPublic)
 async def update_campaign(campaign_id: str, body: CampaignUpdate, deps: DepsDep):
-    return CampaignPublic.from_doc(await campaigns.update_campaign(deps, campaign_id, body))
+    return CampaignPublic.from_record(await campaigns.update_campaign(deps, campaign_id, body))
 
 
 @router.delete("/{campaign_id}", status_code=204)
@@ -54,23 +54,23 @@ async def delete_campaign(campaign_id: str, deps: DepsDep):
 @router.post("/{campaign_id}/send", response_model=CampaignPublic, status_code=202)
 async def send_campaign(campaign_id: str, deps: DepsDep):
     """Starts sending now; the answer comes at once with status 'sending', the metrics show progress."""
-    return CampaignPublic.from_doc(await sending.send_campaign(deps, campaign_id))
+    return CampaignPublic.from_record(await sending.send_campaign(deps, campaign_id))
 
 
 @router.post("/{campaign_id}/schedule", response_model=CampaignPublic)
 async def schedule_campaign(campaign_id: str, body: ScheduleRequest, deps: DepsDep):
-    return CampaignPublic.from_doc(await campaigns.schedule_campaign(deps, campaign_id, body.scheduled_date))
+    return CampaignPublic.from_record(await campaigns.schedule_campaign(deps, campaign_id, body.scheduled_date))
 
 
 @router.post("/{campaign_id}/cancel", response_model=CampaignPublic)
 async def cancel_campaign(campaign_id: str, deps: DepsDep):
-    return CampaignPublic.from_doc(await campaigns.cancel_campaign(deps, campaign_id))
+    return CampaignPublic.from_record(await campaigns.cancel_campaign(deps, campaign_id))
 
 
 @router.get("/{campaign_id}/metrics")
 async def campaign_metrics(campaign_id: str, deps: DepsDep) -> dict:
-    doc = await campaigns.get_campaign(deps, campaign_id)
-    return {"campaignId": campaign_id, "status": doc["status"], **metrics(doc.get("counts") or {})}
+    campaign = await campaigns.get_campaign(deps, campaign_id)
+    return {"campaignId": campaign_id, "status": campaign.status, **metrics(campaign.counts)}
 
 
 @router.get("/{campaign_id}/recipients", response_model=Page[MessagePublic])
@@ -83,11 +83,11 @@ async def campaign_recipients(campaign_id: str, deps: DepsDep, limit: Limit = 20
 
 @router.post("/{campaign_id}/preview")
 async def preview_campaign(campaign_id: str, deps: DepsDep, body: PreviewRequest | None = None) -> dict:
-    doc = await campaigns.get_campaign(deps, campaign_id)
-    return await preview.preview(deps, doc, body.customer_id if body else None)
+    campaign = await campaigns.get_campaign(deps, campaign_id)
+    return await preview.preview(deps, campaign, body.customer_id if body else None)
 
 
 @router.post("/{campaign_id}/test")
 async def test_send(campaign_id: str, body: TestSendRequest, deps: DepsDep) -> dict:
-    doc = await campaigns.get_campaign(deps, campaign_id)
-    return await preview.test_send(deps, doc, body.to, body.customer_id)
+    campaign = await campaigns.get_campaign(deps, campaign_id)
+    return await preview.test_send(deps, campaign, body.to, body.customer_id)

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 
 from services.campaigns.api.deps import DepsDep
 from services.campaigns.api.models import MessagePublic
-from services.campaigns.domain.records import Message
+from services.campaigns.domain.records import Campaign, Message
 
 router = APIRouter(tags=["data export"])
 
@@ -23,7 +23,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _message(message: Message, campaign: dict | None) -> dict:
+def _message(message: Message, campaign: Campaign | None) -> dict:
     """The message as GET /messages shows it, plus its campaign's template and subject, its bounce and end times,
     the links it carried and its events in time order."""
     events = [{"event": name, "at": _iso(getattr(message, attr))} for name, attr in _EVENTS
@@ -32,8 +32,8 @@ def _message(message: Message, campaign: dict | None) -> dict:
         events.append({"event": message.status, "at": _iso(message.finished_at or message.created_at),
                        "reason": message.reason})
     return {**MessagePublic.from_record(message).model_dump(mode="json", by_alias=True),
-            "templateId": campaign.get("templateId") if campaign else None,
-            "subject": campaign.get("subject") if campaign else None,  # the campaign's (a template of it)
+            "templateId": campaign.template_id if campaign else None,
+            "subject": campaign.subject if campaign else None,  # the campaign's (a template of it)
             "campaignDeleted": campaign is None,
             "bouncedAt": _iso(message.bounced_at), "finishedAt": _iso(message.finished_at),
             "links": list(message.links), "events": sorted(events, key=lambda e: e["at"] or "")}

@@ -5,7 +5,7 @@ from pydantic import Field
 
 from services.campaigns.domain import rendering
 from services.campaigns.domain.messages import metrics
-from services.campaigns.domain.records import Message, Template
+from services.campaigns.domain.records import Campaign, Message, Template
 from services.campaigns.domain.template_limits import RenderFailed
 from shared.api import PublicModel
 
@@ -39,14 +39,17 @@ class CampaignPublic(PublicModel):
     updated_at: datetime = Field(alias="updatedAt")
 
     @classmethod
-    def from_doc(cls, doc: dict) -> "CampaignPublic":
-        figures = metrics(doc.get("counts") or {})
-        sms = _sample_sms(doc)
-        return cls(id=doc["_id"], **{k: doc.get(k) for k in (
-            "name", "type", "subject", "content", "htmlContent", "targetSegment", "templateId", "scheduledDate",
-            "sentDate", "startedAt", "status", "error", "createdAt", "updatedAt")},
-            targetCustomers=doc.get("targetCustomers") or [], openRate=figures["openRate"],
-            clickRate=figures["clickRate"], deliveryRate=figures["deliveryRate"], sms=sms)
+    def from_record(cls, campaign: Campaign) -> "CampaignPublic":
+        figures = metrics(campaign.counts)
+        return cls(id=campaign.id, name=campaign.name, type=campaign.type, subject=campaign.subject,
+                   content=campaign.content, htmlContent=campaign.html_content,
+                   targetSegment=campaign.target_segment, templateId=campaign.template_id,
+                   scheduledDate=campaign.scheduled_date, sentDate=campaign.sent_date, startedAt=campaign.started_at,
+                   status=campaign.status, error=campaign.error, createdAt=campaign.created_at,
+                   updatedAt=campaign.updated_at, targetCustomers=list(campaign.target_customers or ()),
+                   openRate=figures["openRate"], clickRate=figures["clickRate"],
+                   deliveryRate=figures["deliveryRate"],
+                   sms=_sample_sms({"type": campaign.type, "content": campaign.content}))
 
 
 def _sample_sms(doc: dict) -> dict | None:

@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from services.campaigns.domain import rendering
+from services.campaigns.domain.records import Campaign
 from shared.api import InputModel
 from shared.errors import Conflict, ValidationFailed
 from shared.timestamps import Timestamp
@@ -93,9 +94,9 @@ def validate_audience(doc: dict) -> None:
         raise ValidationFailed("a campaign needs a targetSegment, targetCustomers or both", field="targetSegment")
 
 
-def require_status(doc: dict, allowed: set[str], action: str) -> None:
-    if doc["status"] not in allowed:
-        raise Conflict(f"a {doc['status']} campaign cannot be {action}", field="status")
+def require_status(campaign: Campaign, allowed: set[str], action: str) -> None:
+    if campaign.status not in allowed:
+        raise Conflict(f"a {campaign.status} campaign cannot be {action}", field="status")
 
 
 def require_future(when: datetime, now: datetime) -> None:

@@ -1,19 +1,21 @@
 """Campaign commands: create, update, delete, schedule, cancel; sending starts in handlers.sending."""
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from services.campaigns.domain import campaigns as rules
 from services.campaigns.domain.campaigns import CampaignCreate, CampaignUpdate
+from services.campaigns.domain.records import Campaign
 from services.campaigns.handlers.deps import Deps, utcnow
 from services.campaigns.handlers.render_pool import off_loop
 from shared.errors import Conflict, NotFound, ValidationFailed
 
 
-async def get_campaign(deps: Deps, campaign_id: str) -> dict:
-    doc = await deps.campaigns.get(campaign_id)
-    if doc is None:
+async def get_campaign(deps: Deps, campaign_id: str) -> Campaign:
+    campaign = await deps.campaigns.get(campaign_id)
+    if campaign is None:
         raise NotFound(f"campaign {campaign_id} not found", field="id")
-    return doc
+    return campaign
 
 
 async def _from_template(deps: Deps, template_id: str) -> dict:
@@ -24,16 +26,17 @@ async def _from_template(deps: Deps, template_id: str) -> dict:
             "htmlContent": template.html_content}
 
 
-async def _checked(deps: Deps, doc: dict, *, segment_changed: bool) -> dict:
+async def _checked(deps: Deps, campaign: Campaign, *, segment_changed: bool) -> Campaign:
     """The rules a stored campaign always meets; the segment must exist when it is named or changed."""
-    await off_loop(deps.settings, rules.validate_content, doc)  # renders the sample customer, under the limits
-    rules.validate_audience(doc)
-    if segment_changed and doc.get("targetSegment"):
-        await deps.segments.check(doc["targetSegment"])
-    return doc
+    fields = campaign.content_doc()
+    await off_loop(deps.settings, rules.validate_content, fields)  # renders the sample customer, under the limits
+    rules.validate_audience(fields)
+    if segment_changed and campaign.target_segment:
+        await deps.segments.check(campaign.target_segment)
+    return campaign
 
 
-async def create_campaign(deps: Deps, body: CampaignCreate) -> dict:
+async def create_campaign(deps: Deps, body: CampaignCreate) -> Campaign:
     now = utcnow()
     given = body.model_dump(by_alias=True, exclude_unset=True, exclude={"scheduled_date"})
     base = await _from_template(deps, body.template_id) if body.template_id else {}
@@ -44,11 +47,17 @@ async def create_campaign(deps: Deps, body: CampaignCreate) -> dict:
     if body.scheduled_date is not None:
         rules.require_future(body.scheduled_date, now)
         doc.update(status="scheduled", scheduledDate=body.scheduled_date)
-    await _checked(deps, doc, segment_changed=True)
-    return await deps.campaigns.insert(doc)
+    campaign = _record(doc)
+    await _checked(deps, campaign, segment_changed=True)
+    return await deps.campaigns.insert(campaign)
 
 
-async def update_campaign(deps: Deps, campaign_id: str, body: CampaignUpdate) -> dict:
+def _record(doc: dict) -> Campaign:
+    """A campaign from the fields a command put together; the validation below names what is missing or wrong."""
+    return Campaign.from_doc({"type": None, "content": None, "name": None, **doc})
+
+
+async def update_campaign(deps: Deps, campaign_id: str, body: CampaignUpdate) -> Campaign:
     current = await get_campaign(deps, campaign_id)
     rules.require_status(current, rules.EDITABLE, "changed")
     given = body.model_dump(by_alias=True, exclude_unset=True)
@@ -57,11 +66,9 @@ async def update_campaign(deps: Deps, campaign_id: str, body: CampaignUpdate) ->
             raise_null(required)
     if given.get("templateId"):
         given = {**await _from_template(deps, given["templateId"]), **given}
-    merged = {**current, **given, "updatedAt": utcnow()}
-    merged = {k: v for k, v in merged.items()
-              if (v is not None or k in ("scheduledDate", "sentDate")) and k != "counts"}
-    await _checked(deps, merged, segment_changed=merged.get("targetSegment") != current.get("targetSegment"))
-    updated = await deps.campaigns.edit(campaign_id, merged, {k for k in current if k not in merged and k != "counts"})
+    merged = replace(_record({**current.to_doc(), **given}), updated_at=utcnow(), counts=current.counts)
+    await _checked(deps, merged, segment_changed=merged.target_segment != current.target_segment)
+    updated = await deps.campaigns.edit(merged)
     if updated is None:
         raise Conflict("the campaign changed meanwhile (it may have started sending); reload it", field="status")
     return updated
@@ -78,7 +85,7 @@ async def delete_campaign(deps: Deps, campaign_id: str) -> None:
         raise Conflict("the campaign changed meanwhile; reload it", field="status")
 
 
-async def schedule_campaign(deps: Deps, campaign_id: str, when: datetime) -> dict:
+async def schedule_campaign(deps: Deps, campaign_id: str, when: datetime) -> Campaign:
     current = await get_campaign(deps, campaign_id)
     rules.require_status(current, rules.SCHEDULABLE, "scheduled")
     now = utcnow()
@@ -89,7 +96,7 @@ async def schedule_campaign(deps: Deps, campaign_id: str, when: datetime) -> dic
     return updated
 
 
-async def cancel_campaign(deps: Deps, campaign_id: str) -> dict:
+async def cancel_campaign(deps: Deps, campaign_id: str) -> Campaign:
     current = await get_campaign(deps, campaign_id)
     rules.require_status(current, rules.CANCELLABLE, "cancelled")
     updated = await deps.campaigns.cancel(campaign_id, utcnow())

@@ -5,21 +5,22 @@ from email.message import Message
 from services.campaigns.delivery.email import build_email
 from services.campaigns.domain import rendering
 from services.campaigns.domain.opt_out import with_sms_opt_out_line
+from services.campaigns.domain.records import Campaign
 from services.campaigns.domain.tracking import Links
 
 
-def render_parts(campaign: dict, recipient: dict, sms_opt_out_line: str = "") -> dict:
+def render_parts(campaign: Campaign, recipient: dict, sms_opt_out_line: str = "") -> dict:
     """Subject, text and HTML (email) or text (SMS), rendered without tracking: what previews show.
     Called in the render pool (handlers.render_pool); a part that fails or goes past a limit raises RenderFailed.
     An SMS ends with the opt-out line (every campaign is marketing), counted in its length and segments."""
     ctx = rendering.context_for(recipient)
-    text = rendering.render_field(campaign["content"], "content", ctx)
-    if campaign["type"] == "sms":
+    text = rendering.render_field(campaign.content, "content", ctx)
+    if campaign.type == "sms":
         text = with_sms_opt_out_line(text, sms_opt_out_line)
         return {"text": text, "sms": rendering.sms_info(text)}
-    html = rendering.render_field(campaign["htmlContent"], "htmlContent", ctx, is_html=True) \
-        if campaign.get("htmlContent") else rendering.text_to_html(text)
-    return {"subject": rendering.render_field(campaign["subject"], "subject", ctx), "text": text, "html": html}
+    html = rendering.render_field(campaign.html_content, "htmlContent", ctx, is_html=True) \
+        if campaign.html_content else rendering.text_to_html(text)
+    return {"subject": rendering.render_field(campaign.subject, "subject", ctx), "text": text, "html": html}
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class ComposedEmail:
     links: list[str]  # the body's original URLs; the message record keeps them for the click redirect
 
 
-def compose_tracked_email(campaign: dict, recipient: dict, to: str, message_id: str, links: Links,
+def compose_tracked_email(campaign: Campaign, recipient: dict, to: str, message_id: str, links: Links,
                           sender: str) -> ComposedEmail:
     parts = render_parts(campaign, recipient)
     unsubscribe = links.unsubscribe(message_id)
@@ -38,5 +39,5 @@ def compose_tracked_email(campaign: dict, recipient: dict, to: str, message_id: 
                                      message_id=message_id, unsubscribe_url=unsubscribe), tracked.links)
 
 
-def compose_email(campaign: dict, recipient: dict, to: str, message_id: str, links: Links, sender: str) -> Message:
+def compose_email(campaign: Campaign, recipient: dict, to: str, message_id: str, links: Links, sender: str) -> Message:
     return compose_tracked_email(campaign, recipient, to, message_id, links, sender).mail

@@ -6,7 +6,7 @@ from functools import partial
 
 from services.campaigns.delivery.errors import Ambiguous, NotSentRetryable, Rejected
 from services.campaigns.domain.messages import skip_reason, split_message_id
-from services.campaigns.domain.records import Message
+from services.campaigns.domain.records import Campaign, Message
 from services.campaigns.domain.template_limits import RenderFailed
 from services.campaigns.handlers.compose import compose_tracked_email, render_parts
 from services.campaigns.handlers.deps import Deps, utcnow
@@ -25,7 +25,7 @@ class Deliverer:
         self.claims = Batcher(self._claim_batch, max_size=200)
         self.settles = Batcher(partial(settle_outcomes, deps), max_size=200, max_delay=0.01)
         self.sending = asyncio.Semaphore(deps.settings.send_concurrency)
-        self._campaigns: dict[str, dict] = {}
+        self._campaigns: dict[str, Campaign] = {}
         self.stopping = False
 
     async def handle(self, envelope: Envelope) -> None:
@@ -96,15 +96,15 @@ class Deliverer:
         return Outcome(message, token, "sent", {**fields, "to": to, "sentAt": utcnow()}, {"sent": 1},
                        contracts.CampaignMessageSent)
 
-    async def _campaign(self, campaign_id: str) -> dict | None:
+    async def _campaign(self, campaign_id: str) -> Campaign | None:
         # Content can't change once a campaign is sending, so one read per process is enough.
         if campaign_id not in self._campaigns:
-            doc = await self.deps.campaigns.get(campaign_id)
-            if doc is None:
+            campaign = await self.deps.campaigns.get(campaign_id)
+            if campaign is None:
                 return None
             if len(self._campaigns) > 100:
                 self._campaigns.clear()
-            self._campaigns[campaign_id] = doc
+            self._campaigns[campaign_id] = campaign
         return self._campaigns[campaign_id]
 
     async def _claim_batch(self, ids: list[str]) -> list:
@@ -121,6 +121,6 @@ class Deliverer:
 
     async def _claimed(self, key: str, token: str) -> Message:
         campaign_id, customer_id = split_message_id(key)
-        campaign = await self._campaign(campaign_id) or {}
+        campaign = await self._campaign(campaign_id)
         return Message(id=key, campaign_id=campaign_id, customer_id=customer_id, claim=token,
-                       channel=campaign.get("type"), campaign_name=campaign.get("name", ""))
+                       channel=campaign.type if campaign else None, campaign_name=campaign.name if campaign else "")

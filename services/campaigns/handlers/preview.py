@@ -6,6 +6,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from services.campaigns.delivery.errors import DeliveryError
 from services.campaigns.domain import rendering
+from services.campaigns.domain.records import Campaign
 from services.campaigns.domain.template_limits import RenderFailed
 from services.campaigns.handlers.compose import compose_email, render_parts
 from services.campaigns.handlers.deps import Deps
@@ -31,16 +32,16 @@ async def _rendered(deps: Deps, job, *args):
         raise ValidationFailed(str(exc), field=exc.field) from exc
 
 
-async def preview(deps: Deps, campaign: dict, customer_id: str | None) -> dict:
+async def preview(deps: Deps, campaign: Campaign, customer_id: str | None) -> dict:
     return await _rendered(deps, render_parts, campaign, await _recipient(deps, customer_id),
                            deps.settings.sms_opt_out_line)
 
 
-async def test_send(deps: Deps, campaign: dict, to: str, customer_id: str | None) -> dict:
+async def test_send(deps: Deps, campaign: Campaign, to: str, customer_id: str | None) -> dict:
     recipient = await _recipient(deps, customer_id)
     reference = f"test:{uuid.uuid4().hex}"
     try:
-        if campaign["type"] == "email":
+        if campaign.type == "email":
             address = _email(to)
             mail = await _rendered(deps, compose_email, campaign, recipient, address, reference, deps.links,
                                    deps.settings.mail_from)

@@ -27,11 +27,11 @@ def campaign_tick(deps: Deps) -> PeriodicJob:
 
 async def tick(deps: Deps) -> None:
     while (campaign := await deps.campaigns.claim_due(utcnow(), fanout_owner(deps), lease(deps))) is not None:
-        log.info("scheduled campaign due; sending", extra={"campaignId": campaign["_id"]})
+        log.info("scheduled campaign due; sending", extra={"campaignId": campaign.id})
         start_fan_out(deps, campaign)
     while (campaign := await deps.campaigns.claim_stalled_fanout(utcnow(), fanout_owner(deps), lease(deps))):
         log.warning("resuming a fan-out whose lease ran out (its process stopped or stalled)",
-                    extra={"campaignId": campaign["_id"]})
+                    extra={"campaignId": campaign.id})
         start_fan_out(deps, campaign)
     await settle_interrupted(deps)
 

@@ -7,6 +7,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.campaigns.domain import campaigns as rules
 from services.campaigns.domain.messages import message_id, skip_reason
+from services.campaigns.domain.records import Campaign
 from services.campaigns.handlers.campaigns import fanout_owner, get_campaign, lease
 from services.campaigns.handlers.deps import Deps, utcnow
 from services.campaigns.handlers.recipients import recipients_for
@@ -17,12 +18,12 @@ from shared.errors import AppError, Conflict, Unavailable
 log = logging.getLogger(__name__)
 
 
-async def send_campaign(deps: Deps, campaign_id: str) -> dict:
+async def send_campaign(deps: Deps, campaign_id: str) -> Campaign:
     """Checks everything first (nothing changes on bad input), then claims the campaign and fans out behind."""
     current = await get_campaign(deps, campaign_id)
     rules.require_status(current, rules.SENDABLE, "sent")
-    if current.get("targetSegment"):
-        await deps.segments.check(current["targetSegment"])
+    if current.target_segment:
+        await deps.segments.check(current.target_segment)
     now = utcnow()
     claimed = await deps.campaigns.start_sending(campaign_id, now, fanout_owner(deps), lease(deps))
     if claimed is None:
@@ -31,19 +32,19 @@ async def send_campaign(deps: Deps, campaign_id: str) -> dict:
     return claimed
 
 
-def start_fan_out(deps: Deps, campaign: dict) -> None:
-    deps.background.spawn(fan_out(deps, campaign), name=f"fan-out {campaign['_id']}")
+def start_fan_out(deps: Deps, campaign: Campaign) -> None:
+    deps.background.spawn(fan_out(deps, campaign), name=f"fan-out {campaign.id}")
 
 
-async def _audience(deps: Deps, campaign: dict) -> AsyncIterator[list[str]]:
+async def _audience(deps: Deps, campaign: Campaign) -> AsyncIterator[list[str]]:
     """Explicit ids first, then the segment's members as they are now (resolved at send time)."""
     chunk = deps.settings.fanout_chunk
-    explicit = campaign.get("targetCustomers") or []
+    explicit = campaign.target_customers or ()
     for start in range(0, len(explicit), chunk):
-        yield explicit[start:start + chunk]
-    if campaign.get("targetSegment"):
+        yield list(explicit[start:start + chunk])
+    if campaign.target_segment:
         buffer: list[str] = []
-        async for ids in deps.segments.pages(campaign["targetSegment"]):
+        async for ids in deps.segments.pages(campaign.target_segment):
             buffer.extend(ids)
             while len(buffer) >= chunk:
                 yield buffer[:chunk]
@@ -52,8 +53,8 @@ async def _audience(deps: Deps, campaign: dict) -> AsyncIterator[list[str]]:
             yield buffer
 
 
-async def fan_out(deps: Deps, campaign: dict) -> None:
-    campaign_id = campaign["_id"]
+async def fan_out(deps: Deps, campaign: Campaign) -> None:
+    campaign_id = campaign.id
     try:
         if not await _record_audience(deps, campaign):
             log.warning("fan-out taken over by another process", extra={"campaignId": campaign_id})
@@ -69,32 +70,37 @@ async def fan_out(deps: Deps, campaign: dict) -> None:
     await deps.campaigns.finish_if_complete(campaign_id, utcnow())
 
 
-async def _record_audience(deps: Deps, campaign: dict) -> bool:
+async def _record_audience(deps: Deps, campaign: Campaign) -> bool:
     """Every chunk of the audience recorded and handed over; False when another process took the fan-out."""
     try:
         async for customer_ids in _audience(deps, campaign):
-            if not await deps.campaigns.renew_lease(campaign["_id"], campaign["fanout"]["owner"], lease(deps)):
+            if not await deps.campaigns.renew_lease(campaign.id, _fanout_owner(campaign), lease(deps)):
                 return False
             await _fan_out_chunk(deps, campaign, customer_ids)
     except Unavailable:
         raise
     except AppError as exc:
         # The audience can't be resolved any more (segment deleted): nothing more can go out.
-        await deps.campaigns.record_error(campaign["_id"], exc.message)
+        await deps.campaigns.record_error(campaign.id, exc.message)
     return True
 
 
-async def _fan_out_chunk(deps: Deps, campaign: dict, customer_ids: list[str]) -> None:
+def _fanout_owner(campaign: Campaign) -> str | None:
+    """The run the claim leased the fan-out to (a claimed campaign always has one)."""
+    return campaign.fanout.owner if campaign.fanout else None
+
+
+async def _fan_out_chunk(deps: Deps, campaign: Campaign, customer_ids: list[str]) -> None:
     """One transaction records the chunk's messages, counters and its batch; then the work items go out."""
     ids = list(dict.fromkeys(customer_ids))
-    keys = {cid: message_id(campaign["_id"], cid) for cid in ids}
+    keys = {cid: message_id(campaign.id, cid) for cid in ids}
     existing = await deps.messages.existing_ids(list(keys.values()))
     new_ids = [cid for cid in ids if keys[cid] not in existing]
     if not new_ids:
         return  # recorded by an earlier run; its batch record says whether it reached the broker
     # Who is chosen is decided here (and checked again at the claim): unknown, suspended, unsubscribed, opted out
     # or without an address is a `skipped` message with its reason, counted in `targeted` and `skipped`.
-    recipients = await _mark_suppressed(deps, campaign["type"], await recipients_for(deps, new_ids))
+    recipients = await _mark_suppressed(deps, campaign.type, await recipients_for(deps, new_ids))
     now = utcnow()
     docs = [_message_doc(campaign, cid, keys[cid], recipients.get(cid), now) for cid in new_ids]
     queued = [d["_id"] for d in docs if d["status"] == "queued"]
@@ -102,14 +108,14 @@ async def _fan_out_chunk(deps: Deps, campaign: dict, customer_ids: list[str]) ->
 
     async def work(session: AsyncClientSession) -> None:
         await deps.messages.insert(docs, session)
-        await deps.campaigns.add_counts(campaign["_id"], {"targeted": len(docs), "skipped": len(docs) - len(queued),
-                                                          "queued": len(queued)}, session, shard=FANOUT_SHARD)
+        await deps.campaigns.add_counts(campaign.id, {"targeted": len(docs), "skipped": len(docs) - len(queued),
+                                                      "queued": len(queued)}, session, shard=FANOUT_SHARD)
         if queued:
-            await deps.fanouts.record(batch_id, campaign["_id"], queued, session)
+            await deps.fanouts.record(batch_id, campaign.id, queued, session)
 
     await deps.runtime.transaction(work)
     if queued:
-        await _publish(deps, campaign["_id"], batch_id, queued)
+        await _publish(deps, campaign.id, batch_id, queued)
 
 
 async def _publish(deps: Deps, campaign_id: str, batch_id: str, message_ids: list[str]) -> None:
@@ -127,11 +133,11 @@ async def _mark_suppressed(deps: Deps, channel: str, recipients: dict[str, dict]
     return {cid: {**r, "suppressed": True} if (channel, r.get(field)) in hits else r for cid, r in recipients.items()}
 
 
-def _message_doc(campaign: dict, customer_id: str, key: str, recipient: dict | None, now) -> dict:
-    channel = campaign["type"]
+def _message_doc(campaign: Campaign, customer_id: str, key: str, recipient: dict | None, now) -> dict:
+    channel = campaign.type
     reason = skip_reason(recipient, channel)
     to = None if recipient is None else recipient.get("email" if channel == "email" else "phone")
-    return {"_id": key, "campaignId": campaign["_id"], "campaignName": campaign["name"], "customerId": customer_id,
+    return {"_id": key, "campaignId": campaign.id, "campaignName": campaign.name, "customerId": customer_id,
             "channel": channel, "to": to, "status": "skipped" if reason else "queued", "reason": reason,
             "attempts": 0, "createdAt": now, "openedAt": None, "clickedAt": None,
             "unsubscribedAt": None}

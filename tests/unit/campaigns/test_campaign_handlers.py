@@ -39,17 +39,17 @@ async def test_a_campaign_made_from_a_template_copies_its_content_and_starts_as_
     created = await create_campaign(deps, CampaignCreate.model_validate(
         {"name": "Carts", "templateId": template.id, "targetCustomers": ["ada", " ada ", "bo"]}))
 
-    assert (created["type"], created["content"], created["status"]) == \
+    assert (created.type, created.content, created.status) == \
         ("sms", "{{ firstName }}, your cart misses you", "draft")
-    assert created["targetCustomers"] == ["ada", "bo"]
-    assert created["counts"]["sent"] == 0
-    assert await deps.campaigns.get(created["_id"]) == created
+    assert list(created.target_customers) == ["ada", "bo"]
+    assert created.counts["sent"] == 0
+    assert await deps.campaigns.get(created.id) == created
 
 
 async def test_a_campaign_given_a_future_date_is_created_scheduled(deps):
     when = utcnow() + timedelta(hours=2)
     created = await create_campaign(deps, campaign(scheduledDate=when.isoformat()))
-    assert (created["status"], created["scheduledDate"]) == ("scheduled", when)
+    assert (created.status, created.scheduled_date) == ("scheduled", when)
 
 
 @pytest.mark.parametrize("fields, field", [
@@ -69,40 +69,40 @@ async def test_a_draft_is_scheduled_then_cancelled_and_a_cancelled_one_goes_nowh
     created = await create_campaign(deps, campaign())
     when = utcnow() + timedelta(days=1)
 
-    scheduled = await schedule_campaign(deps, created["_id"], when)
-    cancelled = await cancel_campaign(deps, created["_id"])
+    scheduled = await schedule_campaign(deps, created.id, when)
+    cancelled = await cancel_campaign(deps, created.id)
 
-    assert (scheduled["status"], scheduled["scheduledDate"]) == ("scheduled", when)
-    assert cancelled["status"] == "cancelled"
+    assert (scheduled.status, scheduled.scheduled_date) == ("scheduled", when)
+    assert cancelled.status == "cancelled"
     with pytest.raises(Conflict) as refused:
-        await schedule_campaign(deps, created["_id"], when)
+        await schedule_campaign(deps, created.id, when)
     assert "a cancelled campaign cannot be scheduled" in refused.value.message
-    await delete_campaign(deps, created["_id"])
-    assert await deps.campaigns.get(created["_id"]) is None
+    await delete_campaign(deps, created.id)
+    assert await deps.campaigns.get(created.id) is None
 
 
 async def test_a_scheduled_campaign_cannot_be_deleted(deps):
     created = await create_campaign(deps, campaign(scheduledDate=(utcnow() + timedelta(days=1)).isoformat()))
     with pytest.raises(Conflict):
-        await delete_campaign(deps, created["_id"])
-    assert (await deps.campaigns.get(created["_id"]))["status"] == "scheduled"
+        await delete_campaign(deps, created.id)
+    assert (await deps.campaigns.get(created.id)).status == "scheduled"
 
 
 async def test_a_campaign_that_starts_sending_meanwhile_is_not_cancelled(deps):
     created = await create_campaign(deps, campaign())
     # The scheduler claims it between the command's read and its conditional update.
-    deps.campaigns.before_update = lambda store: store.docs[created["_id"]].update(status="sending")
+    deps.campaigns.before_update = lambda store: store.docs[created.id].update(status="sending")
 
     with pytest.raises(Conflict) as refused:
-        await cancel_campaign(deps, created["_id"])
+        await cancel_campaign(deps, created.id)
 
     assert "started meanwhile" in refused.value.message
-    assert deps.campaigns.docs[created["_id"]]["status"] == "sending"
+    assert deps.campaigns.docs[created.id]["status"] == "sending"
 
 
 async def test_settling_sends_counts_and_announces_only_what_the_claim_still_held(deps):
     created = await create_campaign(deps, campaign())
-    campaign_id = created["_id"]
+    campaign_id = created.id
     deps.campaigns.docs[campaign_id].update(status="sending", fanout={"done": True})
     deps.campaigns.counters[campaign_id].update(targeted=3, queued=3)
     sent = deps.messages.put(campaign_id, "ada", claim="t1")
@@ -128,7 +128,7 @@ async def test_settling_sends_counts_and_announces_only_what_the_claim_still_hel
 @pytest.mark.parametrize("outcome, final", [("sent", "sent"), ("failed", "failed")])
 async def test_the_last_send_settled_finishes_the_campaign_failed_when_nothing_got_out(deps, outcome, final):
     created = await create_campaign(deps, campaign())
-    campaign_id = created["_id"]
+    campaign_id = created.id
     deps.campaigns.docs[campaign_id].update(status="sending", fanout={"done": True})
     deps.campaigns.counters[campaign_id].update(targeted=1, queued=1)
     message = deps.messages.put(campaign_id, "ada", claim="t1")
@@ -136,6 +136,6 @@ async def test_the_last_send_settled_finishes_the_campaign_failed_when_nothing_g
     await settle_outcomes(deps, [Outcome(message, "t1", outcome, {}, {outcome: 1})])
 
     finished = await deps.campaigns.get(campaign_id)
-    assert finished["status"] == final
-    assert finished.get("error") == (None if final == "sent" else "no recipient could be messaged")
+    assert finished.status == final
+    assert finished.error == (None if final == "sent" else "no recipient could be messaged")
     assert deps.runtime.outbox.events == []  # an outcome without an event class announces nothing

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from services.campaigns.domain import campaigns as rules
 from services.campaigns.domain.messages import COUNTERS
-from services.campaigns.domain.records import Message, Settlement, Template
+from services.campaigns.domain.records import OPTIONAL_FIELDS, Campaign, Message, Settlement, Template
 from services.campaigns.handlers.deps import Deps
 from services.campaigns.settings import CampaignsSettings
 from shared.errors import ValidationFailed
@@ -46,31 +46,35 @@ class FakeCampaignStore(FakeDocuments):
     def restore(self, snapshot: object) -> None:
         self.docs, self.counters = snapshot  # type: ignore[misc]
 
-    def _with_counts(self, doc: dict | None) -> dict | None:
-        return {**copy.deepcopy(doc), "counts": dict(self.counters[doc["_id"]])} if doc else None
+    def _with_counts(self, doc: dict | None) -> Campaign | None:
+        return Campaign.from_doc(copy.deepcopy(doc), dict(self.counters[doc["_id"]])) if doc else None
 
-    async def insert(self, doc: dict) -> dict:
-        self.counters[doc["_id"]] = {name: 0 for name in COUNTERS}
-        self.docs[doc["_id"]] = copy.deepcopy(doc)
-        return self._with_counts(doc)
+    async def insert(self, campaign: Campaign) -> Campaign:
+        self.counters[campaign.id] = {name: 0 for name in COUNTERS}
+        self.docs[campaign.id] = campaign.to_doc()
+        return self._with_counts(self.docs[campaign.id])
 
-    async def get(self, campaign_id: str) -> dict | None:
+    async def get(self, campaign_id: str) -> Campaign | None:
         return self._with_counts(self.docs.get(campaign_id))
 
-    async def edit(self, campaign_id: str, fields: dict, removed: set[str]) -> dict | None:
-        update: dict = {"$set": {k: v for k, v in fields.items() if k != "_id"}}
+    async def edit(self, campaign: Campaign) -> Campaign | None:
+        doc = campaign.to_doc()
+        update: dict = {"$set": {k: doc[k] for k in ("name", "type", "content", "updatedAt", *OPTIONAL_FIELDS)
+                                 if k in doc}}
+        removed = [k for k in OPTIONAL_FIELDS if k not in doc]
         if removed:
             update["$unset"] = {k: "" for k in removed}
-        return await self._update_if(campaign_id, rules.EDITABLE, update)
+        return await self._update_if(campaign.id, rules.EDITABLE, update)
 
-    async def schedule(self, campaign_id: str, when: datetime, at: datetime) -> dict | None:
+    async def schedule(self, campaign_id: str, when: datetime, at: datetime) -> Campaign | None:
         return await self._update_if(campaign_id, rules.SCHEDULABLE, {
             "$set": {"status": "scheduled", "scheduledDate": when, "updatedAt": at}})
 
-    async def cancel(self, campaign_id: str, at: datetime) -> dict | None:
+    async def cancel(self, campaign_id: str, at: datetime) -> Campaign | None:
         return await self._update_if(campaign_id, rules.CANCELLABLE, {"$set": {"status": "cancelled", "updatedAt": at}})
 
-    async def start_sending(self, campaign_id: str, at: datetime, owner: str, lease_until: datetime) -> dict | None:
+    async def start_sending(self, campaign_id: str, at: datetime, owner: str,
+                            lease_until: datetime) -> Campaign | None:
         return await self._update_if(campaign_id, rules.SENDABLE, {
             "$set": {"status": "sending", "startedAt": at, "updatedAt": at,
                      "fanout": {"done": False, "owner": owner, "leaseUntil": lease_until}},
@@ -82,7 +86,7 @@ class FakeCampaignStore(FakeDocuments):
     async def record_error(self, campaign_id: str, error: str) -> None:
         await self._update_if(campaign_id, {"sending"}, {"$set": {"error": error}})
 
-    async def _update_if(self, campaign_id: str, statuses: set[str], update: dict) -> dict | None:
+    async def _update_if(self, campaign_id: str, statuses: set[str], update: dict) -> Campaign | None:
         if self.before_update:
             self.before_update(self)
         doc = self.docs.get(campaign_id)
@@ -106,7 +110,7 @@ class FakeCampaignStore(FakeDocuments):
             for name, value in deltas.items():
                 self.counters[campaign_id][name] = self.counters[campaign_id].get(name, 0) + value
 
-    async def finish_if_complete(self, campaign_id: str, now: datetime) -> dict | None:
+    async def finish_if_complete(self, campaign_id: str, now: datetime) -> Campaign | None:
         """sending -> sent (or failed when nothing got out) once the fan-out is done and done has reached queued."""
         doc = self.docs.get(campaign_id)
         if doc is None or doc["status"] != "sending" or not (doc.get("fanout") or {}).get("done"):
