@@ -83,10 +83,11 @@ async def apply_crossings(deps: Deps, segment: dict, since: datetime, until: dat
 
 
 async def run_due(deps: Deps, owner: str) -> datetime | None:
-    """Applies every boundary crossed up to now; returns when to look next."""
+    """Applies every boundary crossed up to now; returns the next boundary of any customer (None: none known), or
+    a moment soon when another replica holds a due segment."""
     parts = deps.segments
     now = _ms(parts.clock.now())
-    wake_at = now + timedelta(seconds=parts.settings.timer_max_sleep_seconds)
+    wake_at: datetime | None = None
     states = await parts.timers.all()
     for segment in await parts.store.all():
         if not segment.get("timeBased") or segment.get("state") != "ready":
@@ -99,7 +100,7 @@ async def run_due(deps: Deps, owner: str) -> datetime | None:
         if due is not None and due < now:
             lease = timedelta(seconds=parts.settings.job_lease_seconds)
             if not await parts.timers.claim(segment["_id"], owner, _wall(), _wall() + lease):
-                wake_at = min(wake_at, now + timedelta(seconds=RETRY_SECONDS))
+                wake_at = _earliest(wake_at, now + timedelta(seconds=RETRY_SECONDS))
                 continue
             try:
                 changes = await apply_crossings(deps, segment, checked, now)
@@ -111,8 +112,12 @@ async def run_due(deps: Deps, owner: str) -> datetime | None:
                 log.info("segment boundaries crossed", extra={"segment": segment["slug"], "changes": changes})
             due = await next_boundary(deps, segment, now)
         if due is not None:
-            wake_at = min(wake_at, due)
+            wake_at = _earliest(wake_at, due)
     return wake_at
+
+
+def _earliest(current: datetime | None, candidate: datetime) -> datetime:
+    return candidate if current is None or candidate < current else current
 
 
 def timer_worker(deps: Deps, owner: str) -> BackgroundTask:
@@ -122,13 +127,14 @@ def timer_worker(deps: Deps, owner: str) -> BackgroundTask:
 async def _run(deps: Deps, owner: str) -> None:
     parts = deps.segments
     while True:
+        latest = parts.clock.now() + timedelta(seconds=parts.settings.timer_max_sleep_seconds)
         try:
-            wake_at = await run_due(deps, owner)
+            wake_at = _earliest(await run_due(deps, owner), latest)
         except asyncio.CancelledError:
             raise
         except Exception:  # logged; the next round tries again (the sweep covers a longer failure)
             log.exception("segment boundary timer failed")
-            wake_at = parts.clock.now() + timedelta(seconds=parts.settings.timer_max_sleep_seconds)
+            wake_at = latest
         # Woken just after the boundary: at the boundary itself the old answer still holds.
         await parts.clock.sleep_until(wake_at + timedelta(milliseconds=1), parts.timer_wake)
         parts.timer_wake.clear()
