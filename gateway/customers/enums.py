@@ -46,6 +46,10 @@ class CustomerSortField(Enum):
     firstName = "firstName"
     email = "email"
     loyaltyPoints = "loyaltyPoints"
+    churnRisk = "churnRisk"  # insights (docs/insights.md): customers not scored yet come last in desc order
+    predictedClv = "predictedClv"
+    historicClv = "historicClv"
+    rfmScore = "rfmScore"
 
 
 @strawberry.enum

@@ -6,6 +6,7 @@ from strawberry import UNSET
 
 from gateway.consents.inputs import ConsentProofInput
 from gateway.customers.enums import CustomerStatus, Gender, InteractionKind, LoyaltyTier, OrderStatus
+from gateway.insights.types import RfmGroup
 
 
 @strawberry.input
@@ -21,6 +22,12 @@ class CustomerFilter:
     registered_to: datetime | None = UNSET
     last_purchase_from: datetime | None = UNSET
     last_purchase_to: datetime | None = UNSET
+    rfm_group: list[RfmGroup] | None = strawberry.field(default=UNSET, description="customers in any of these RFM "
+                                                        "groups (customers not scored yet match no insights filter)")
+    min_churn_risk: float | None = strawberry.field(default=UNSET, description="0-1")
+    max_churn_risk: float | None = strawberry.field(default=UNSET, description="0-1")
+    min_predicted_clv: float | None = UNSET
+    max_predicted_clv: float | None = UNSET
     search: str | None = strawberry.field(
         default=UNSET, description="prefix search: words that start a first or last name, the email, or a phone "
                                    "number (docs/customers.md, Search)")

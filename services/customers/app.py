@@ -7,6 +7,9 @@ from services.customers.api import stats as stats_routes
 from services.customers.handlers import csv_worker
 from services.customers.handlers.csv_parts import CsvParts
 from services.customers.handlers.deps import Deps
+from services.customers.insights.api import routes as insight_routes
+from services.customers.insights.handlers import worker as insight_worker
+from services.customers.insights.handlers.parts import InsightParts
 from services.customers.segments.api import routes as segment_routes
 from services.customers.segments.handlers import timers as segment_timers
 from services.customers.segments.handlers import worker as segment_worker
@@ -24,15 +27,18 @@ def create_app(settings: CustomersSettings) -> FastAPI:
         await install_prebuilt(deps)
         csv = app.state.csv = CsvParts(settings.csv, CsvJobStore(runtime.db))  # CSV import and export jobs
         await csv.store.ensure_indexes()
+        insights = app.state.insights = InsightParts.build(runtime.db, settings.insights)  # RFM, CLV, churn
+        await insights.ensure_indexes()
         return ServiceParts(deps, events.subscriptions(deps),
                             background=[segment_worker.job_worker(deps, runtime.instance_id),
                                         segment_timers.timer_worker(deps, runtime.instance_id),
-                                        csv_worker.job_worker(deps, csv, runtime.instance_id)],
-                            jobs=[segment_worker.refresh_job(deps)])
+                                        csv_worker.job_worker(deps, csv, runtime.instance_id),
+                                        insight_worker.scorer(insights)],
+                            jobs=[segment_worker.refresh_job(deps), insight_worker.refit_job(insights)])
 
     app = create_service_app(settings=settings, title="Customers service",
                              routers=[customers.router, orders.router, activity.router, segment_routes.router,
                                       data_export.router, consents.router, erasure.router, merges.router,
-                                      csv_jobs.router, stats_routes.router],
+                                      csv_jobs.router, stats_routes.router, insight_routes.router],
                              setup=setup)
     return app

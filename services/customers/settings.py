@@ -45,9 +45,24 @@ class CsvSettings(BaseModel):
     worker_poll_seconds: float = Field(1.0, gt=0)
 
 
+class InsightsSettings(BaseModel):
+    """Customer insights (RFM, CLV, churn), `CustomersSettings.insights`, set by INSIGHTS_* environment variables
+    (INSIGHTS_REFIT_SECONDS=3600 is insights.refit_seconds). docs/insights.md, Customer insights."""
+
+    refit_seconds: float = Field(86400.0, gt=0, description="how often the shop's model is refitted and everyone "
+                                                            "rescored (a claimed job: one replica per interval)")
+    batch_size: int = Field(1000, ge=1, le=10000, description="customers per read and per write of a refit")
+    score_batch_size: int = Field(200, ge=1, le=5000, description="customers the incremental scorer takes at once")
+    score_poll_seconds: float = Field(1.0, gt=0, description="how often the incremental scorer looks for customers "
+                                                             "whose orders changed")
+    min_customers: int = Field(100, ge=1, description="customers with an order a model fit needs (else heuristics)")
+    min_repeat_customers: int = Field(30, ge=1, description="customers with a repeat purchase a fit needs")
+    job_lease_seconds: float = Field(300.0, gt=0)
+
+
 class CustomersSettings(ServiceSettings):
     # "_" with one split: SEGMENTS_BATCH_SIZE reaches segments.batch_size, the variable names segments always had.
-    # Only nested models are split this way: `segments`, `consent` (CONSENT_DOUBLE_OPT_IN) and `csv`.
+    # Only nested models are split this way: `segments`, `consent` (CONSENT_DOUBLE_OPT_IN), `csv` and `insights`.
     model_config = SettingsConfigDict(env_nested_delimiter="_", env_nested_max_split=1)
 
     service_name: str = "customers"
@@ -56,3 +71,4 @@ class CustomersSettings(ServiceSettings):
     segments: SegmentSettings = Field(default_factory=SegmentSettings)
     consent: ConsentSettings = Field(default_factory=ConsentSettings)
     csv: CsvSettings = Field(default_factory=CsvSettings)
+    insights: InsightsSettings = Field(default_factory=InsightsSettings)

@@ -5,6 +5,7 @@ from typing import Any
 from pydantic import Field
 
 from services.customers.domain.customers import Address, Communication, Preferences
+from services.customers.insights.api.models import InsightsPublic
 from shared.api import PublicModel
 from shared.money import divide_minor, to_units
 
@@ -33,6 +34,8 @@ class CustomerPublic(PublicModel):
     avatar: str | None = None
     merged_into: str | None = Field(None, alias="mergedInto",
                                     description="set on a merged customer's tombstone: the customer it became")
+    insights: InsightsPublic | None = Field(None, description="RFM, lifetime value and churn risk (docs/insights.md); "
+                                                              "null until the customer has an order and was scored")
     created_at: datetime = Field(alias="createdAt")
     updated_at: datetime = Field(alias="updatedAt")
 
@@ -48,7 +51,7 @@ class CustomerPublic(PublicModel):
             communication=doc.get("communication") or {}, tags=doc.get("tags") or [],
             loyaltyPoints=doc.get("loyaltyPoints", 0), loyaltyTier=doc.get("loyaltyTier") or "bronze",
             totalSpent=to_units(spent), totalOrders=orders, averageOrderValue=to_units(divide_minor(spent, orders)),
-            mergedInto=doc.get("mergedInto"),
+            mergedInto=doc.get("mergedInto"), insights=InsightsPublic.from_doc(doc.get("insights")),
         )
 
 

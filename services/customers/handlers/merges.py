@@ -21,6 +21,7 @@ from services.customers.handlers.consents import settle_flags
 from services.customers.handlers.deps import Deps, utcnow
 from services.customers.handlers.profiles import contact_event
 from services.customers.segments.handlers.membership import refresh_membership
+from services.customers.store.customers import INSIGHTS_DIRTY
 from shared.actor import actor_record
 from shared.errors import Conflict
 from shared.events import contracts
@@ -64,7 +65,8 @@ async def merge_customers(deps: Deps, body: MergeRequest, correlation_id: str | 
         # Totals from the orders themselves, not summed from the two profiles: exact whatever the history.
         totals = totals_from(await merges.order_figures(keep_id, session))
         after = {**kept, **changes, **totals}
-        updated = await deps.customers.update(keep_id, {**changes, **totals, **search_fields(after), "updatedAt": now},
+        updated = await deps.customers.update(keep_id, {**changes, **totals, **search_fields(after), "updatedAt": now,
+                                                        INSIGHTS_DIRTY: now},  # rescored with the merged orders
                                               [], session)
         await refresh_membership(deps, merge_id, session, now)  # gone from customers: it leaves every segment
         if decided:  # the combined ledger decides those opt-ins (customer.updated when one moves)

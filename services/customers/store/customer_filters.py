@@ -8,7 +8,9 @@ from services.customers.domain.search import SearchTerms, parse_search
 from shared.money import to_minor
 
 # API sort names to stored fields.
-SORT_FIELDS = {"totalSpent": "totalSpentMinor"}
+SORT_FIELDS = {"totalSpent": "totalSpentMinor", "churnRisk": "insights.churnRisk",
+               "predictedClv": "insights.predictedClvMinor", "historicClv": "insights.historicClvMinor",
+               "rfmScore": "insights.rfm.score"}
 
 
 def _range(low, high) -> dict:
@@ -51,7 +53,13 @@ def compile_filter(query: CustomerQuery) -> dict:
         "totalOrders": _range(query.min_orders, query.max_orders),
         "registrationDate": _range(query.registered_from, query.registered_to),
         "lastPurchaseDate": _range(query.last_purchase_from, query.last_purchase_to),
+        "insights.churnRisk": _range(query.min_churn_risk, query.max_churn_risk),
+        "insights.predictedClvMinor": _range(
+            None if query.min_predicted_clv is None else to_minor(query.min_predicted_clv),
+            None if query.max_predicted_clv is None else to_minor(query.max_predicted_clv)),
     }
+    if query.rfm_group:
+        clauses["insights.rfm.group"] = {"$in": query.rfm_group}
     clauses.update({field: bounds for field, bounds in ranges.items() if bounds})
     if not query.status and not terms:  # a search never finds a tombstone: it has no search keys
         clauses["status"] = {"$ne": "erased"}  # last: any clause an index serves is more selective

@@ -28,6 +28,9 @@ INDEXES = [
 ]
 
 
+# Set with every change of a customer's orders, in the same write: the insights' incremental scorer rescores the
+# marked customers off the order path (services/customers/insights/handlers/incremental.py).
+INSIGHTS_DIRTY = "insightsDirtyAt"
 # What only search reads: a page of customers leaves it in the database.
 SEARCH_ONLY_FIELDS = {"searchPrefixes": 0, "searchText": 0}
 
@@ -72,7 +75,7 @@ class CustomerStore:
         result = await self.collection.update_one(
             {"_id": customer_id},
             {"$inc": {"totalSpentMinor": total_minor, "totalOrders": 1},
-             "$max": {"lastPurchaseDate": placed_at}, "$set": {"updatedAt": now}},
+             "$max": {"lastPurchaseDate": placed_at}, "$set": {"updatedAt": now, INSIGHTS_DIRTY: now}},
             session=session,
         )
         return result.matched_count == 1
@@ -83,14 +86,16 @@ class CustomerStore:
         if totals:
             await self.collection.bulk_write([
                 UpdateOne({"_id": customer_id}, {"$inc": {"totalSpentMinor": spent, "totalOrders": orders},
-                                                 "$max": {"lastPurchaseDate": latest}, "$set": {"updatedAt": now}})
+                                                 "$max": {"lastPurchaseDate": latest},
+                                                 "$set": {"updatedAt": now, INSIGHTS_DIRTY: now}})
                 for customer_id, (spent, orders, latest) in totals.items()], ordered=False, session=session)
 
     async def take_back(self, customer_id: str, amount_minor: int, now: datetime,
                         session: AsyncClientSession) -> None:
         """Returned items: the spend goes down, the order still counts."""
         await self.collection.update_one(
-            {"_id": customer_id}, {"$inc": {"totalSpentMinor": -amount_minor}, "$set": {"updatedAt": now}},
+            {"_id": customer_id},
+            {"$inc": {"totalSpentMinor": -amount_minor}, "$set": {"updatedAt": now, INSIGHTS_DIRTY: now}},
             session=session)
 
     async def existing_ids(self, customer_ids: list[str], session: AsyncClientSession) -> set[str]:
@@ -106,7 +111,8 @@ class CustomerStore:
                            session: AsyncClientSession) -> None:
         await self.collection.update_one(
             {"_id": customer_id},
-            {"$inc": {"totalSpentMinor": -total_minor, "totalOrders": -1}, "$set": {"updatedAt": now}},
+            {"$inc": {"totalSpentMinor": -total_minor, "totalOrders": -1},
+             "$set": {"updatedAt": now, INSIGHTS_DIRTY: now}},
             session=session,
         )
 

@@ -89,7 +89,8 @@ def fit(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> Fit:
         return Fit(None, None, False, "the likelihood did not converge from any start")
     params = np.exp(best.x)
     if np.any(params <= BOUNDS[0]) or np.any(params >= BOUNDS[1]):
-        return Fit(None, float(-best.fun), True, f"degenerate parameters {dict(zip(PARAMS, params.round(6)))}")
+        shown = ", ".join(f"{name}={value:.6g}" for name, value in zip(PARAMS, params))
+        return Fit(None, float(-best.fun), True, f"degenerate parameters {shown}")
     return Fit(BgNbd(*map(float, params)), float(-best.fun), True, "converged")
 
 
