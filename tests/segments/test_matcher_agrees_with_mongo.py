@@ -27,8 +27,22 @@ def _fixtures() -> list[dict]:
                "communication": {"email": i % 2 == 0, "sms": i % 3 == 0, "push": False}}
         if genders[i % 4]:
             doc["gender"] = genders[i % 4]
+        if i % 5 != 0:  # every fifth customer is not scored yet: no insights at all
+            doc["insights"] = _insights(i)
         docs.append(doc)
     return docs
+
+
+def _insights(i: int) -> dict:
+    groups = ["Champions", "Loyal", "At risk", "Hibernating", "New", "Cannot lose them"]
+    r, f, m = i % 5 + 1, (i * 2) % 5 + 1, (i * 3) % 5 + 1
+    p_alive = round((i % 10) / 10 + 0.05, 2)
+    return {"rfm": {"recency": r, "frequency": f, "monetary": m, "score": r * 100 + f * 10 + m,
+                    "group": groups[i % 6]},
+            "historicClvMinor": i * 5_000, "predictedClvMinor": i * 3_150, "pAlive": p_alive,
+            "churnRisk": round(1 - p_alive, 2), "method": "heuristic" if i % 2 else "bgnbd_gamma_gamma",
+            # Some are overdue, some not; one has no expected date (a single order too long ago).
+            "expectedNextOrderAt": None if i == 7 else NOW + timedelta(days=i * 3 - 30)}
 
 
 QUERIES = [
@@ -42,6 +56,13 @@ QUERIES = [
     'status = active AND (total_orders >= 5 OR tags HAS "vip")',
     "NOT (status = suspended OR total_spent < 100) AND push_opt_in = false",
     "total_spent >= 100 AND total_spent >= 200 AND (total_orders >= 1 OR total_orders >= 2)",
+    # Insights (a customer without them matches no condition on them; NOT of one does)
+    'rfm_group = "At risk"', 'rfm_group IN (champions, "CANNOT LOSE THEM")', 'NOT rfm_group = "At risk"',
+    "rfm_score >= 300", "rfm_recency = 5", "rfm_frequency <= 2", "rfm_monetary > 3",
+    "churn_risk > 0.7", "churn_risk >= 0.75", "churn_risk < 0.3", "p_alive = 0.45", "NOT p_alive > 0.5",
+    "predicted_clv >= 500", "historic_clv < 400", "expected_next_order_at < now", "expected_next_order_at >= -10d",
+    "expected_next_order_at < 2020-01-01 OR expected_next_order_at >= now",
+    'rfm_group = "At risk" AND (churn_risk > 0.7 OR predicted_clv >= 500) AND NOT tags HAS "vip"',
 ]
 
 
@@ -60,7 +81,8 @@ async def test_matcher_and_compiled_filter_select_the_same_customers(collection)
         in_memory = {d["_id"] for d in docs if matches(node, d, NOW)}
         in_mongo = {d["_id"] for d in await collection.find(compile_filter(node, NOW), {"_id": 1}).to_list()}
         assert in_memory == in_mongo, query
-        assert 0 < len(in_memory) < 24 or query.startswith("total_spent >= 500 AND"), (query, len(in_memory))
+        assert 0 < len(in_memory) < 24 or query.startswith(("total_spent >= 500 AND", 'rfm_group = "At risk" AND')), \
+            (query, len(in_memory))
 
 
 SINGLE = {"total_spent >= 500": "totalSpentMinor", "total_orders >= 3": "totalOrders",

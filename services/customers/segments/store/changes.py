@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from pymongo import DESCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -49,8 +49,9 @@ class SegmentChangeStore:
         self.changes = db["segment_changes"]
 
     async def ensure_indexes(self) -> None:
-        await self.changes.create_index([("segmentId", DESCENDING), ("at", DESCENDING), ("_id", DESCENDING)])
-        await self.changes.create_index([("customerId", DESCENDING)])
+        # Ascending keys, walked backwards for newest first (SecantusDB's descending-key ranges drop the bound).
+        await self.changes.create_index([("segmentId", ASCENDING), ("at", ASCENDING), ("_id", ASCENDING)])
+        await self.changes.create_index([("customerId", ASCENDING)])
 
     async def add(self, rows: list[dict], session: AsyncClientSession) -> None:
         if rows:
