@@ -54,6 +54,9 @@ FIELDS: dict[str, P] = {
     "Query.segment": P.segments_read,
     "Query.segmentJob": P.segments_read,
     "Query.previewSegment": P.segments_read,
+    "Query.previewSegmentChange": P.segments_read,  # who would join and leave on an edit; saves nothing
+    "Segment.explain": P.segments_read,  # one customer's values, clause by clause
+    "Segment.changes": P.segments_read,  # membership history
     "Mutation.createSegment": P.segments_write,
     "Mutation.updateSegment": P.segments_write,
     "Mutation.deleteSegment": P.segments_write,

@@ -31,5 +31,19 @@ class SegmentsClient(ServiceClient):
         return await self.request("POST", f"/customer-segments/{path_id(id_or_slug)}/bulk-actions", json=body,
                                   headers=headers)
 
+    async def explain(self, id_or_slug: str, customer_id: str) -> dict:
+        return await self.request("GET", f"/customer-segments/{path_id(id_or_slug)}/explain/{path_id(customer_id)}")
+
+    async def changes(self, id_or_slug: str, limit: int, after: str | None, since: str | None) -> dict:
+        params: dict = {"limit": limit}
+        if after is not None:
+            params["after"] = after
+        if since is not None:
+            params["since"] = since
+        return await self.request("GET", f"/customer-segments/{path_id(id_or_slug)}/changes", params=params)
+
+    async def preview_change(self, id_or_slug: str, body: dict) -> dict:
+        return await self.request("POST", f"/customer-segments/{path_id(id_or_slug)}/preview-change", json=body)
+
     async def job(self, job_id: str) -> dict:
         return await self.request("GET", f"/segment-jobs/{path_id(job_id)}")

@@ -6,7 +6,7 @@ from strawberry.types import Info
 
 from gateway.customers.types import Customer
 from gateway.pagination import Connection, page_window
-from gateway.segments.types import Segment, SegmentJob, SegmentPreview
+from gateway.segments.types import Segment, SegmentChangePreview, SegmentJob, SegmentMove, SegmentPreview
 
 
 @strawberry.type
@@ -32,6 +32,22 @@ class SegmentQueries:
         found = await info.context.clients.segments.preview(body)
         return SegmentPreview(criteria=found["criteria"], query=found["query"], count=found["count"],
                               sample=[Customer.from_json(c) for c in found["sample"]])
+
+    @strawberry.field(description="Who would join and who would leave a segment (id or slug) if its criteria became "
+                                  "these; counts and samples; saves nothing.")
+    async def preview_segment_change(self, info: Info, id: strawberry.ID, criteria: JSON | None = UNSET,
+                                     query: str | None = UNSET, sample_size: int = 10) -> SegmentChangePreview:
+        body: dict = {"sampleSize": sample_size}
+        if criteria is not UNSET:
+            body["criteria"] = criteria
+        if query is not UNSET:
+            body["query"] = query
+        found = await info.context.clients.segments.preview_change(id, body)
+        moves = {key: SegmentMove(count=found[key]["count"],
+                                  sample=[Customer.from_json(c) for c in found[key]["sample"]])
+                 for key in ("joining", "leaving")}
+        return SegmentChangePreview(criteria=found["criteria"], query=found["query"], count=found["count"],
+                                    current_count=found["currentCount"], staying=found["staying"], **moves)
 
     @strawberry.field
     async def segment_job(self, info: Info, id: strawberry.ID) -> SegmentJob:

@@ -14,7 +14,7 @@ from services.customers.segments.handlers import crud, jobs
 from services.customers.segments.handlers.bulk import csv_header
 from services.customers.segments.handlers.explain import explain_membership, membership_changes
 from services.customers.segments.handlers.preview_change import preview_change
-from services.customers.segments.store.changes import SegmentChange
+from services.customers.segments.store.changes import SegmentChange, encode_cursor
 from shared.api import Limit, Offset, Page, PublicModel
 from shared.errors import NotFound
 
@@ -104,6 +104,7 @@ class ExplanationPublic(PublicModel):
 
 class ChangePublic(PublicModel):
     id: str
+    cursor: str = Field(description="pass as `after` for the records older than this one")
     segment_id: str = Field(alias="segmentId")
     customer_id: str = Field(alias="customerId")
     change: str = Field(description="entered or left")
@@ -114,8 +115,8 @@ class ChangePublic(PublicModel):
 
     @classmethod
     def from_record(cls, c: SegmentChange) -> "ChangePublic":
-        return cls(id=c.id, segmentId=c.segment_id, customerId=c.customer_id, change=c.change, at=c.at,
-                   clause=c.clause, clauses=c.clauses, cause=c.cause)
+        return cls(id=c.id, cursor=encode_cursor(c), segmentId=c.segment_id, customerId=c.customer_id,
+                   change=c.change, at=c.at, clause=c.clause, clauses=c.clauses, cause=c.cause)
 
 
 class ChangePagePublic(PublicModel):
