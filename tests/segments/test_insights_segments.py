@@ -73,22 +73,26 @@ async def test_segments_on_insights_select_scored_customers(api, customers_app):
     assert overdue.json()["criteria"] == {"expectedNextOrderAt": {"notWithinDays": 0}}
 
 
-async def test_membership_follows_a_change_of_insights(api, customers_app):
+async def test_membership_follows_insights_rescored_in_the_background(api, customers_app):
+    from services.customers.segments.handlers.membership import insights_changed
+    from services.customers.segments.handlers.recompute import refresh_time_based
     ids = await scored_shop(api, customers_app)
     segment = await api.post("/customer-segments", json={"name": "Churning", "query": "churn_risk >= 0.8"})
     await wait_ready(api, segment.json()["id"])
     assert (await api.get("/customer-segments/churning")).json()["customerCount"] == 1
-    # The insights wing rescoring a customer refreshes membership like any customer change does.
-    from services.customers.segments.handlers.membership import refresh_membership
     deps = deps_of(customers_app)
-
-    async def rescore(session):
-        await deps.segments.store.customers.update_one({"_id": ids["champ"]}, {"$set": {"insights.churnRisk": 0.9}},
-                                                       session=session)
-        await refresh_membership(deps, ids["champ"], session)
-
-    await deps.runtime.transaction(rescore)
+    customers = deps.segments.store.customers
+    # The insights wing rescoring customers (its own bulk write) and then telling segments which ones it scored.
+    await customers.update_one({"_id": ids["champ"]}, {"$set": {"insights.churnRisk": 0.9}})
+    assert await insights_changed(deps, [ids["champ"], ids["unscored"]]) == 1
     assert (await api.get("/customer-segments/churning")).json()["customerCount"] == 2
+    # Without the call, the sweep (which covers segments on insights as well as time-based ones) catches up.
+    await customers.update_one({"_id": ids["risky"]}, {"$set": {"insights.churnRisk": 0.1}})
+    assert await refresh_time_based(deps, datetime.now(timezone.utc)) == 1
+    assert (await api.get("/customer-segments/churning")).json()["customerCount"] == 1
+    changes = (await api.get("/customer-segments/churning/changes")).json()["items"]
+    assert [(c["customerId"], c["change"], c["clause"]) for c in changes[:2]] == [
+        (ids["risky"], "left", "churn_risk >= 0.8"), (ids["champ"], "entered", "churn_risk >= 0.8")]
 
 
 @pytest.mark.parametrize("query, position, words", [

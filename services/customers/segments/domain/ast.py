@@ -110,6 +110,11 @@ def is_time_based(node: Node) -> bool:
     return any(c.op in RELATIVE_OPS for c in conditions(node))
 
 
+def reads_insights(node: Node) -> bool:
+    """True when the criteria read customer insights, which the insights wing rewrites outside customer changes."""
+    return any(FIELDS[c.field].path.startswith("insights.") for c in conditions(node))
+
+
 def relative_conditions(node: Node) -> list[Cond]:
     """The conditions relative to now, each once (their boundaries move with the clock)."""
     return list(dict.fromkeys(c for c in conditions(node) if c.op in RELATIVE_OPS))

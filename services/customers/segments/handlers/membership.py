@@ -7,7 +7,7 @@ from datetime import datetime
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.customers.handlers.deps import Deps
-from services.customers.segments.domain.ast import And
+from services.customers.segments.domain.ast import And, reads_insights
 from services.customers.segments.domain.explain import deciding
 from services.customers.segments.domain.language import parse_query
 from services.customers.segments.domain.matcher import matches
@@ -80,3 +80,23 @@ async def refresh_membership(deps: Deps, customer_id: str, session: AsyncClientS
     segments = await deps.segments.store.all(session)
     doc = await deps.customers.get(customer_id, session)
     await apply_membership(deps, segments, {customer_id: doc}, session, now or deps.segments.clock.now())
+
+
+async def insights_changed(deps: Deps, customer_ids: list[str]) -> int:
+    """For the insights wing, after it wrote new figures for these customers: re-evaluates them against the
+    segments that read insights, a batch per transaction; returns the membership changes. (The sweep recomputes
+    those segments anyway, so a missed call only delays a change by up to one sweep interval.)"""
+    store, changes = deps.segments.store, 0
+    segments = [s for s in await store.all() if reads_insights(segment_node(s))]
+    size = deps.segments.settings.batch_size
+    for start in range(0, len(customer_ids) if segments else 0, size):
+        batch = customer_ids[start:start + size]
+
+        async def work(session: AsyncClientSession) -> int:
+            docs = {d["_id"]: d for d in await store.customers_by_ids(batch, session)}
+            current = [s for s in await store.all(session) if s["_id"] in {x["_id"] for x in segments}]
+            return await apply_membership(deps, current, {c: docs.get(c) for c in batch}, session,
+                                          deps.segments.clock.now())
+
+        changes += await deps.runtime.transaction(work)
+    return changes

@@ -10,6 +10,7 @@ from datetime import datetime
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.customers.handlers.deps import Deps
+from services.customers.segments.domain.ast import reads_insights
 from services.customers.segments.domain.compiler import compile_filter
 from services.customers.segments.handlers.membership import apply_membership, segment_node
 
@@ -56,12 +57,16 @@ async def mark_ready(deps: Deps, segment: dict, now: datetime) -> None:
 
 
 async def refresh_time_based(deps: Deps, now: datetime) -> int:
-    """Recomputes every segment whose criteria use relative dates, as of `now`; returns the membership changes."""
+    """The sweep: recomputes every segment whose criteria use relative dates, as of `now`, and every segment on
+    customer insights (rescored by the insights wing in the background); returns the membership changes."""
     changes = 0
     for segment in await deps.segments.store.all():
-        if segment.get("timeBased") and segment.get("state") == "ready":
+        if segment.get("state") != "ready":
+            continue
+        if segment.get("timeBased") or reads_insights(segment_node(segment)):
             try:
-                changes += await recompute_segment(deps, segment, now, publish=True, cause="clock")
+                changes += await recompute_segment(deps, segment, now, publish=True,
+                                                   cause="clock" if segment.get("timeBased") else "customer")
             except Superseded:
                 continue
     return changes
