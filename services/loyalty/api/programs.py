@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from services.loyalty.api.deps import DepsDep
 from services.loyalty.api.views import page, program_view
 from services.loyalty.domain.programs import ProgramCreate, ProgramUpdate
+from services.loyalty.domain.records import Program
 from services.loyalty.handlers import analytics, programs
 from services.loyalty.handlers.deps import Deps
 from shared.api import Limit, Offset
@@ -14,15 +15,15 @@ from shared.timestamps import AwareTimestamp
 router = APIRouter(prefix="/loyalty-programs", tags=["loyalty programs"])
 
 
-async def _with_stock(deps: Deps, doc: dict) -> dict:
-    limited = [r["id"] for r in doc["rewards"] if r["stock"] is not None]
-    return program_view(doc, await deps.programs.stock_left(limited) if limited else {})
+async def _with_stock(deps: Deps, program: Program) -> dict:
+    limited = program.limited_reward_ids
+    return program_view(program, await deps.programs.stock_left(limited) if limited else {})
 
 
 @router.get("")
 async def list_programs(deps: DepsDep, limit: Limit = 20, offset: Offset = 0) -> dict:
-    docs, total = await deps.programs.page(limit, offset)
-    return page([await _with_stock(deps, d) for d in docs], total, limit, offset)
+    found, total = await deps.programs.page(limit, offset)
+    return page([await _with_stock(deps, p) for p in found], total, limit, offset)
 
 
 @router.post("", status_code=201)

@@ -1,33 +1,34 @@
 """What the API shows: currency units and decimal multipliers for display, camelCase names, `id` not `_id`."""
 from decimal import Decimal
 
-from services.loyalty.domain.records import LedgerEntry, Redemption
+from services.loyalty.domain.records import LedgerEntry, Program, ProgramTier, Redemption, Reward
 from shared.api import Page
 from shared.money import to_units
 
 
-def reward_view(reward: dict, stock_left: dict[str, int] | None = None) -> dict:
-    value = reward["value"]
-    if value is not None and reward["type"] in ("fixed_discount", "cashback"):
+def reward_view(reward: Reward, stock_left: dict[str, int] | None = None) -> dict:
+    value = reward.value
+    if value is not None and reward.type in ("fixed_discount", "cashback"):
         value = to_units(value)
-    view = {k: reward[k] for k in ("id", "name", "description", "type", "pointsCost", "stock", "isActive")}
-    view["value"] = value
-    if stock_left is not None and reward["stock"] is not None:
-        view["stockRemaining"] = stock_left.get(reward["id"], 0)
+    view = {"id": reward.id, "name": reward.name, "description": reward.description, "type": reward.type,
+            "pointsCost": reward.points_cost, "stock": reward.stock, "isActive": reward.is_active, "value": value}
+    if stock_left is not None and reward.stock is not None:
+        view["stockRemaining"] = stock_left.get(reward.id, 0)
     return view
 
 
-def tier_view(tier: dict) -> dict:
-    return {"name": tier["name"], "minPoints": tier["minPoints"],
-            "multiplier": float(Decimal(tier["multiplierPercent"]) / 100), "benefits": tier["benefits"]}
+def tier_view(tier: ProgramTier) -> dict:
+    return {"name": tier.name, "minPoints": tier.min_points,
+            "multiplier": float(Decimal(tier.multiplier_percent) / 100), "benefits": list(tier.benefits)}
 
 
-def program_view(doc: dict, stock_left: dict[str, int] | None = None) -> dict:
-    return {"id": doc["_id"], **{k: doc[k] for k in ("name", "description", "type", "startDate", "endDate",
-                                                     "isActive", "pointsPerUnit", "isDefault", "createdAt",
-                                                     "updatedAt")},
-            "tiers": [tier_view(t) for t in doc["tiers"]],
-            "rewards": [reward_view(r, stock_left) for r in doc["rewards"]]}
+def program_view(program: Program, stock_left: dict[str, int] | None = None) -> dict:
+    return {"id": program.id, "name": program.name, "description": program.description, "type": program.type,
+            "startDate": program.start_date, "endDate": program.end_date, "isActive": program.is_active,
+            "pointsPerUnit": program.points_per_unit, "isDefault": program.is_default,
+            "createdAt": program.created_at, "updatedAt": program.updated_at,
+            "tiers": [tier_view(t) for t in program.tiers],
+            "rewards": [reward_view(r, stock_left) for r in program.rewards]}
 
 
 def account_public(view: dict) -> dict:

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from services.loyalty.domain.records import Program
 from shared.api import InputModel
 from shared.errors import ValidationFailed
 from shared.events.contracts.core import Tier
@@ -85,23 +86,23 @@ class ProgramUpdate(ProgramFields):
     pass
 
 
-def check_program(doc: dict) -> None:
-    """Invariants of a whole (stored) program document; raises ValidationFailed naming the field."""
-    if doc["endDate"] <= doc["startDate"]:
+def check_program(program: Program) -> None:
+    """Invariants of a whole (stored) program; raises ValidationFailed naming the field."""
+    if program.end_date <= program.start_date:
         raise ValidationFailed("endDate must be after startDate", field="endDate")
-    tiers = doc["tiers"]
-    if tiers[0]["minPoints"] != 0:
+    tiers = program.tiers
+    if tiers[0].min_points != 0:
         raise ValidationFailed("the first tier starts at 0 points, so every member has a tier", field="tiers")
-    names = [t["name"] for t in tiers]
+    names = [t.name for t in tiers]
     if len(set(names)) != len(names) or names != sorted(names, key=TIER_ORDER.index):
         raise ValidationFailed("tiers are unique and ordered bronze, silver, gold, platinum", field="tiers")
-    thresholds = [t["minPoints"] for t in tiers]
+    thresholds = [t.min_points for t in tiers]
     if any(b <= a for a, b in zip(thresholds, thresholds[1:])):
         raise ValidationFailed("tier thresholds (minPoints) must be strictly increasing", field="tiers")
-    ids = [r["id"] for r in doc["rewards"]]
+    ids = [r.id for r in program.rewards]
     if len(set(ids)) != len(ids):
         raise ValidationFailed("reward ids must be unique", field="rewards")
 
 
-def covers(doc: dict, at: datetime) -> bool:
-    return doc["isActive"] and doc["startDate"] <= at < doc["endDate"]
+def covers(program: Program, at: datetime) -> bool:
+    return program.is_active and program.start_date <= at < program.end_date

@@ -164,3 +164,92 @@ class Redemption:
     consumed_at: datetime | None = None
     voided_at: datetime | None = None
     void_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ProgramTier:
+    """A tier of a program: reached with min_points qualifying points in the period; earns multiplier_percent of
+    the base rate (100 = 1x)."""
+
+    name: str
+    min_points: int
+    multiplier_percent: int
+    benefits: tuple[str, ...] = ()
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> "ProgramTier":
+        return cls(name=doc["name"], min_points=doc["minPoints"], multiplier_percent=doc["multiplierPercent"],
+                   benefits=tuple(doc.get("benefits") or ()))
+
+    def to_doc(self) -> dict:
+        return {"name": self.name, "minPoints": self.min_points, "multiplierPercent": self.multiplier_percent,
+                "benefits": list(self.benefits)}
+
+
+@dataclass(frozen=True)
+class Reward:
+    """A reward of a program. value is percent (percent_discount), minor units (fixed_discount, cashback) or None;
+    stock None is unlimited (what is left of a limited one lives in its own document)."""
+
+    id: str
+    name: str
+    type: str
+    points_cost: int
+    description: str | None = None
+    value: int | None = None
+    stock: int | None = None
+    is_active: bool = True
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> "Reward":
+        return cls(id=doc["id"], name=doc["name"], type=doc["type"], points_cost=doc["pointsCost"],
+                   description=doc.get("description"), value=doc.get("value"), stock=doc.get("stock"),
+                   is_active=doc.get("isActive", True))
+
+    def to_doc(self) -> dict:
+        return {"id": self.id, "name": self.name, "description": self.description, "type": self.type,
+                "pointsCost": self.points_cost, "value": self.value, "stock": self.stock, "isActive": self.is_active}
+
+
+@dataclass(frozen=True)
+class Program:
+    """A loyalty program: its qualification periods follow `type` (quarterly, annual, custom); tiers are ordered
+    by threshold, the first at 0 points. Dates are as MongoDB read them."""
+
+    id: str
+    name: str
+    description: str
+    type: str
+    start_date: datetime
+    end_date: datetime
+    tiers: tuple[ProgramTier, ...]
+    rewards: tuple[Reward, ...]
+    is_active: bool
+    points_per_unit: int
+    is_default: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> "Program":
+        return cls(id=doc["_id"], name=doc["name"], description=doc.get("description", ""), type=doc["type"],
+                   start_date=doc["startDate"], end_date=doc["endDate"],
+                   tiers=tuple(ProgramTier.from_doc(t) for t in doc["tiers"]),
+                   rewards=tuple(Reward.from_doc(r) for r in doc.get("rewards") or ()),
+                   is_active=doc["isActive"], points_per_unit=doc["pointsPerUnit"],
+                   is_default=doc.get("isDefault", False), created_at=doc["createdAt"], updated_at=doc["updatedAt"])
+
+    def to_doc(self) -> dict:
+        return {"_id": self.id, "name": self.name, "description": self.description, "type": self.type,
+                "startDate": self.start_date, "endDate": self.end_date, "tiers": [t.to_doc() for t in self.tiers],
+                "rewards": [r.to_doc() for r in self.rewards], "isActive": self.is_active,
+                "pointsPerUnit": self.points_per_unit, "isDefault": self.is_default, "createdAt": self.created_at,
+                "updatedAt": self.updated_at}
+
+    def reward(self, reward_id: str) -> Reward | None:
+        return next((r for r in self.rewards if r.id == reward_id), None)
+
+    @property
+    def limited_reward_ids(self) -> list[str]:
+        """The rewards with a limited stock, whose remaining units are read beside the program."""
+        return [r.id for r in self.rewards if r.stock is not None]

@@ -37,7 +37,7 @@ async def program_analytics(deps: Deps, program_id: str, since: datetime | None 
         for key, value in figures.items():
             totals[key] += value
     tiers = await deps.accounts.tier_breakdown(program_id)
-    members = {t["name"]: tiers.get(t["name"], {}).get("members", 0) for t in program["tiers"]}
+    members = {t.name: tiers.get(t.name, {}).get("members", 0) for t in program.tiers}
     top = await deps.redemptions.top_rewards(program_id, since, until)
     return {
         "programId": program_id, "from": since, "to": until,

@@ -49,7 +49,7 @@ async def _take_back(deps: Deps, session: AsyncClientSession, state: PaidOrder, 
     if program is None or account is None:
         return
     applied = min(points, account.balance)
-    same_period = state.program_id == program["_id"] and \
+    same_period = state.program_id == program.id and \
         f"{state.program_id}:{state.period}" == period_key(program, now)
     change = Posting(state.customer_id, "clawback", -applied, reason, "event", envelope.id,
                      qualifying=-points if same_period else 0, lifetime=-points,

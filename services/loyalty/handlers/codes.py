@@ -62,8 +62,8 @@ async def _took_stock(deps: Deps, doc: Redemption, session: AsyncClientSession) 
         return doc.stock_taken
     # Codes from before the flag: judge by the reward as configured now.
     program = await deps.programs.with_reward(doc.reward_id, session)
-    reward = next((r for r in program["rewards"] if r["id"] == doc.reward_id), None) if program else None
-    return reward is not None and reward["stock"] is not None
+    reward = program.reward(doc.reward_id) if program else None
+    return reward is not None and reward.stock is not None
 
 
 async def void(deps: Deps, code: str, body: CodeVoid, correlation_id: str | None = None) -> Redemption:

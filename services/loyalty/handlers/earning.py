@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from services.loyalty.domain.records import Account, AccountChange, LedgerEntry, PaidOrder
+from services.loyalty.domain.records import Account, AccountChange, LedgerEntry, PaidOrder, Program
 from services.loyalty.domain.tiers import points_for_order
 from services.loyalty.handlers.deps import Deps, utcnow
 from services.loyalty.handlers.posting import Posting, account_change, effective_standing, ledger_entry, posted_events
@@ -33,7 +33,7 @@ class Postings:
     def account(self, customer_id: str) -> Account | None:
         return self.accounts.get(customer_id)
 
-    def post(self, program: dict, change: Posting, now: datetime, correlation_id: str) -> LedgerEntry:
+    def post(self, program: Program, change: Posting, now: datetime, correlation_id: str) -> LedgerEntry:
         """Returns the ledger entry."""
         before = self.accounts.get(change.customer_id)
         moved = account_change(before, program, change, now)
@@ -57,17 +57,17 @@ def _utc(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=timezone.utc)  # as MongoDB reads a naive time
 
 
-def active_at(programs: list[dict], at: datetime) -> dict | None:
+def active_at(programs: list[Program], at: datetime) -> Program | None:
     """ProgramStore.active_at over programs already read."""
-    return next((p for p in programs if _utc(p["startDate"]) <= at < _utc(p["endDate"])), None)
+    return next((p for p in programs if _utc(p.start_date) <= at < _utc(p.end_date)), None)
 
 
-def paid_order(event: contracts.OrderPaid, outcome: str, now: datetime, program: dict | None = None,
+def paid_order(event: contracts.OrderPaid, outcome: str, now: datetime, program: Program | None = None,
                entry: LedgerEntry | None = None) -> PaidOrder:
     """What loyalty keeps of a paid order: what it earned (E) on what amount (B), for returns and refunds."""
     return PaidOrder(order_id=event.order_id, customer_id=event.customer_id, outcome=outcome,
                      points=entry.points if entry else 0, base_minor=event.total_minor,
-                     program_id=program["_id"] if program else None, period=entry.period if entry else None,
+                     program_id=program.id if program else None, period=entry.period if entry else None,
                      earn_entry_id=entry.id if entry else None, placed_at=event.placed_at, paid_at=event.paid_at,
                      created_at=now)
 
@@ -97,7 +97,7 @@ async def on_orders_paid(deps: Deps, paid: list[Paid], session: AsyncClientSessi
             records.append(paid_order(event, "no-program", now))
             continue
         _, tier = effective_standing(postings.account(event.customer_id), program, now)
-        points = points_for_order(event.total_minor, program["pointsPerUnit"], tier["multiplierPercent"])
+        points = points_for_order(event.total_minor, program.points_per_unit, tier.multiplier_percent)
         if points <= 0:
             records.append(paid_order(event, "nothing", now, program))
             continue

@@ -5,7 +5,7 @@ from functools import partial
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from services.loyalty.domain.records import Standing
+from services.loyalty.domain.records import Program, Standing
 from services.loyalty.domain.tiers import period_key, tier_for
 from services.loyalty.handlers.deps import Deps
 from services.loyalty.handlers.posting import Posting, post
@@ -18,13 +18,13 @@ async def reset_tiers(deps: Deps, now: datetime) -> dict:
     program = await deps.programs.active_at(now)
     if program is None:
         return {"accounts": 0, "tierChanges": 0}
-    key, base = period_key(program, now), tier_for(program["tiers"], 0)["name"]
+    key, base = period_key(program, now), tier_for(program.tiers, 0).name
     counts = {"accounts": 0, "tierChanges": 0}
     while batch := await deps.accounts.outside_period(key, deps.settings.job_batch_size):
         async def work(session: AsyncClientSession) -> None:
             for account in batch:
                 version = await deps.accounts.reset_standing(account.customer_id, Standing(
-                    qualifying_points=0, period_key=key, program_id=program["_id"], tier=base, updated_at=now),
+                    qualifying_points=0, period_key=key, program_id=program.id, tier=base, updated_at=now),
                     session)
                 if (account.tier or base) != base:
                     await deps.runtime.outbox.add(session, contracts.LoyaltyTierChanged(
@@ -51,7 +51,7 @@ async def expire_points(deps: Deps, now: datetime) -> dict:
     return counts
 
 
-async def _expire_account(deps: Deps, customer_id: str, program: dict | None, now: datetime,
+async def _expire_account(deps: Deps, customer_id: str, program: Program | None, now: datetime,
                           session: AsyncClientSession) -> int:
     """Reads the balance, the debits and the expired credits in the transaction that writes the expiry: a redemption
     committed after the job started (here or on another replica) is counted, or conflicts and the work re-runs, so

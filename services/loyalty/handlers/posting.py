@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.loyalty.domain.commands import InsufficientPoints
-from services.loyalty.domain.records import Account, AccountChange, LedgerEntry, Standing
+from services.loyalty.domain.records import Account, AccountChange, LedgerEntry, Program, ProgramTier, Standing
 from services.loyalty.domain.tiers import period_key, period_of, tier_for, tier_named
 from services.loyalty.handlers.deps import Deps
 from shared.actor import actor_record
@@ -30,19 +30,19 @@ class Posting:
     extra: dict | None = None  # what the entry refers to: LedgerEntry fields (order_id, shortfall, reward_id...)
 
 
-def effective_standing(account: Account | None, program: dict, now: datetime) -> tuple[int, dict]:
+def effective_standing(account: Account | None, program: Program, now: datetime) -> tuple[int, ProgramTier]:
     """Qualifying points and tier as of now: a new period starts from zero even before the reset job ran."""
     if account is None or account.period_key != period_key(program, now):
-        return 0, tier_for(program["tiers"], 0)
-    return account.qualifying_points, tier_named(program["tiers"], account.tier)
+        return 0, tier_for(program.tiers, 0)
+    return account.qualifying_points, tier_named(program.tiers, account.tier)
 
 
-def account_change(account: Account | None, program: dict, change: Posting, now: datetime) -> AccountChange:
+def account_change(account: Account | None, program: Program, change: Posting, now: datetime) -> AccountChange:
     """What the posting does to the account (None: not created yet)."""
     qualifying, _ = effective_standing(account, program, now)
     qualifying = max(0, qualifying + change.qualifying)
-    standing = Standing(qualifying_points=qualifying, period_key=period_key(program, now), program_id=program["_id"],
-                        tier=tier_for(program["tiers"], qualifying)["name"], updated_at=now)
+    standing = Standing(qualifying_points=qualifying, period_key=period_key(program, now), program_id=program.id,
+                        tier=tier_for(program.tiers, qualifying).name, updated_at=now)
     if change.kind == "void":
         # A voided code undoes its redemption's debit rather than crediting anew: the points keep their place (and
         # their expiry) in the oldest-first order, so redeeming and voiding never postpones an expiry.
@@ -56,12 +56,12 @@ def account_change(account: Account | None, program: dict, change: Posting, now:
                          debited=debited, shortfall=shortfall)
 
 
-def ledger_entry(deps: Deps, program: dict, change: Posting, now: datetime, after: Account) -> LedgerEntry:
+def ledger_entry(deps: Deps, program: Program, change: Posting, now: datetime, after: Account) -> LedgerEntry:
     extra = dict(change.extra or {})
     # Moved points keep the expiry they had (merge_in says it); new credits get the program's.
     expires_at = extra.pop("expires_at", None) or (
         now + timedelta(days=deps.settings.points_expiry_days) if change.kind in ("earn", "adjust") else None)
-    return LedgerEntry(id=str(uuid.uuid4()), customer_id=change.customer_id, program_id=program["_id"],
+    return LedgerEntry(id=str(uuid.uuid4()), customer_id=change.customer_id, program_id=program.id,
                        period=period_of(program, now), kind=change.kind, points=change.delta,
                        balance_after=after.balance, reason=change.reason, source_type=change.source_type,
                        source_id=change.source_id, created_at=now, expires_at=expires_at,
@@ -82,7 +82,7 @@ def posted_events(before: Account | None, after: Account, entry: LedgerEntry) ->
     return events
 
 
-async def post(deps: Deps, session: AsyncClientSession, program: dict, change: Posting, now: datetime,
+async def post(deps: Deps, session: AsyncClientSession, program: Program, change: Posting, now: datetime,
                *, require_balance: int | None = None, correlation_id: str | None = None) -> tuple[LedgerEntry, Account]:
     """Writes the entry and the account in the caller's transaction; returns (entry, account after)."""
     account = await deps.accounts.get(change.customer_id, session)

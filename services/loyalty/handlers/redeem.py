@@ -7,7 +7,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.loyalty.domain.commands import InsufficientPoints, ProgramInactive, RedeemRequest, RewardUnavailable
 from services.loyalty.domain.programs import covers
-from services.loyalty.domain.records import Redemption
+from services.loyalty.domain.records import Program, Redemption, Reward
 from services.loyalty.handlers.deps import Deps, utcnow
 from services.loyalty.handlers.members import ensure_can_transact
 from services.loyalty.handlers.posting import Posting, post
@@ -20,14 +20,14 @@ def reward_code() -> str:
     return "JT-" + base64.b32encode(secrets.token_bytes(8)).decode()[:12]
 
 
-async def _reward(deps: Deps, reward_id: str) -> tuple[dict, dict]:
+async def _reward(deps: Deps, reward_id: str) -> tuple[Program, Reward]:
     program = await deps.programs.with_reward(reward_id)
     if program is None:
         raise NotFound(f"reward {reward_id} not found", field="rewardId")
-    reward = next(r for r in program["rewards"] if r["id"] == reward_id)
+    reward = program.reward(reward_id)
     if not covers(program, utcnow()):
         raise ProgramInactive(f"the program of reward {reward_id} is not active", field="rewardId")
-    if not reward["isActive"]:
+    if not reward.is_active:
         raise RewardUnavailable(f"reward {reward_id} is not offered any more", field="rewardId")
     return program, reward
 
@@ -36,7 +36,7 @@ async def redeem(deps: Deps, customer_id: str, body: RedeemRequest,
                  correlation_id: str | None = None) -> Redemption:
     await ensure_can_transact(deps, customer_id)  # 404 unknown or deleted, 409 CUSTOMER_SUSPENDED
     program, reward = await _reward(deps, body.reward_id)
-    cost = reward["pointsCost"]
+    cost = reward.points_cost
     async with deps.locks.hold(customer_id):
         if body.request_id and (done := await deps.redemptions.by_request(customer_id, body.request_id)):
             return done
@@ -47,25 +47,25 @@ async def redeem(deps: Deps, customer_id: str, body: RedeemRequest,
                                      field="rewardId")
 
         async def work(session: AsyncClientSession) -> Redemption:
-            if reward["stock"] is not None and not await deps.programs.take_one(reward["id"], session):
-                raise RewardUnavailable(f"reward {reward['id']} is out of stock", field="rewardId")
+            if reward.stock is not None and not await deps.programs.take_one(reward.id, session):
+                raise RewardUnavailable(f"reward {reward.id} is out of stock", field="rewardId")
             now = utcnow()
             redemption_id = str(uuid.uuid4())
-            change = Posting(customer_id, "redeem", -cost, f"Redeemed {reward['name']}", "request",
+            change = Posting(customer_id, "redeem", -cost, f"Redeemed {reward.name}", "request",
                              body.request_id or redemption_id,
-                             extra={"reward_id": reward["id"], "redemption_id": redemption_id})
+                             extra={"reward_id": reward.id, "redemption_id": redemption_id})
             entry, after = await post(deps, session, program, change, now, require_balance=cost,
                                       correlation_id=correlation_id)
             doc = Redemption(id=redemption_id, code=reward_code(), customer_id=customer_id,
-                             program_id=program["_id"], reward_id=reward["id"], reward_name=reward["name"],
-                             type=reward["type"], value=reward["value"], points=cost, balance_after=after.balance,
+                             program_id=program.id, reward_id=reward.id, reward_name=reward.name,
+                             type=reward.type, value=reward.value, points=cost, balance_after=after.balance,
                              entry_id=entry.id, created_at=now,
                              # issued -> consumed | voided (handlers/codes.py); a void gives the unit back if one
                              # was taken
-                             status="issued", stock_taken=reward["stock"] is not None, request_id=body.request_id)
+                             status="issued", stock_taken=reward.stock is not None, request_id=body.request_id)
             await deps.redemptions.insert(doc, session)
             await deps.runtime.outbox.add(session, contracts.LoyaltyRewardRedeemed(
-                customerId=customer_id, rewardId=reward["id"], rewardName=reward["name"], points=cost,
+                customerId=customer_id, rewardId=reward.id, rewardName=reward.name, points=cost,
                 code=doc.code), correlation_id=correlation_id)
             return doc
 

@@ -1,10 +1,13 @@
-"""ProgramStore: programs with their tiers and rewards, and the stock left of limited rewards."""
+"""ProgramStore: programs with their tiers and rewards (read as Program records), and the stock left of limited
+rewards."""
 from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
+
+from services.loyalty.domain.records import Program
 
 Session = AsyncClientSession | None
 
@@ -20,53 +23,55 @@ class ProgramStore:
         await self.collection.create_index([("isActive", ASCENDING), ("startDate", ASCENDING)])
         await self.collection.create_index([("createdAt", DESCENDING)])
 
-    async def insert_if_absent(self, doc: dict) -> bool:
+    async def insert_if_absent(self, program: Program) -> bool:
         """Outside a transaction: two replicas starting at once both try, the _id lets only one win."""
         try:
-            await self.collection.insert_one(doc)
+            await self.collection.insert_one(program.to_doc())
         except DuplicateKeyError:
             return False
-        for reward in doc["rewards"]:
-            await self.set_stock(reward["id"], reward["stock"], None, None)
+        for reward in program.rewards:
+            await self.set_stock(reward.id, reward.stock, None, None)
         return True
 
     async def count(self) -> int:
         return await self.collection.count_documents({})
 
-    async def get(self, program_id: str, session: Session = None) -> dict | None:
-        return await self.collection.find_one({"_id": program_id}, session=session)
+    async def get(self, program_id: str, session: Session = None) -> Program | None:
+        return _program(await self.collection.find_one({"_id": program_id}, session=session))
 
-    async def page(self, limit: int, offset: int) -> tuple[list[dict], int]:
+    async def page(self, limit: int, offset: int) -> tuple[list[Program], int]:
         items = await self.collection.find({}).sort([("createdAt", DESCENDING), ("_id", ASCENDING)]) \
             .skip(offset).limit(limit).to_list()
-        return items, await self.collection.count_documents({})
+        return [Program.from_doc(d) for d in items], await self.collection.count_documents({})
 
-    async def active_at(self, at: datetime, session: Session = None) -> dict | None:
-        return await self.collection.find_one(
-            {"isActive": True, "startDate": {"$lte": at}, "endDate": {"$gt": at}}, session=session)
+    async def active_at(self, at: datetime, session: Session = None) -> Program | None:
+        return _program(await self.collection.find_one(
+            {"isActive": True, "startDate": {"$lte": at}, "endDate": {"$gt": at}}, session=session))
 
-    async def active_between(self, start: datetime, end: datetime, session: Session = None) -> list[dict]:
+    async def active_between(self, start: datetime, end: datetime, session: Session = None) -> list[Program]:
         """Programs active at some moment from start to end, for active_at over many moments (see active_at)."""
-        return await self.collection.find(
+        docs = await self.collection.find(
             {"isActive": True, "startDate": {"$lte": end}, "endDate": {"$gt": start}}, session=session).to_list()
+        return [Program.from_doc(d) for d in docs]
 
-    async def overlapping_active(self, doc: dict, session: AsyncClientSession) -> dict | None:
-        return await self.collection.find_one(
-            {"_id": {"$ne": doc["_id"]}, "isActive": True, "startDate": {"$lt": doc["endDate"]},
-             "endDate": {"$gt": doc["startDate"]}}, session=session)
+    async def overlapping_active(self, program: Program, session: AsyncClientSession) -> Program | None:
+        """Another active program covering some moment of this one's dates."""
+        return _program(await self.collection.find_one(
+            {"_id": {"$ne": program.id}, "isActive": True, "startDate": {"$lt": program.end_date},
+             "endDate": {"$gt": program.start_date}}, session=session))
 
-    async def with_reward(self, reward_id: str, session: Session = None) -> dict | None:
-        return await self.collection.find_one({"rewards.id": reward_id}, session=session)
+    async def with_reward(self, reward_id: str, session: Session = None) -> Program | None:
+        return _program(await self.collection.find_one({"rewards.id": reward_id}, session=session))
 
     async def lock_programs(self, session: AsyncClientSession) -> None:
         """Writes one shared document, so two concurrent program writes conflict and retry one after the other."""
         await self.locks.update_one({"_id": "programs"}, {"$inc": {"version": 1}}, upsert=True, session=session)
 
-    async def insert(self, doc: dict, session: AsyncClientSession) -> None:
-        await self.collection.insert_one(doc, session=session)
+    async def insert(self, program: Program, session: AsyncClientSession) -> None:
+        await self.collection.insert_one(program.to_doc(), session=session)
 
-    async def replace(self, doc: dict, session: AsyncClientSession) -> None:
-        await self.collection.replace_one({"_id": doc["_id"]}, doc, session=session)
+    async def replace(self, program: Program, session: AsyncClientSession) -> None:
+        await self.collection.replace_one({"_id": program.id}, program.to_doc(), session=session)
 
     async def set_stock(self, reward_id: str, stock: int | None, previous: int | None,
                         session: Session) -> None:
@@ -94,3 +99,7 @@ class ProgramStore:
     async def stock_left(self, reward_ids: list[str]) -> dict[str, int]:
         docs = await self.stock.find({"_id": {"$in": reward_ids}}).to_list()
         return {d["_id"]: d["remaining"] for d in docs}
+
+
+def _program(doc: dict | None) -> Program | None:
+    return Program.from_doc(doc) if doc is not None else None

@@ -4,7 +4,7 @@ import copy
 from datetime import datetime, timezone
 
 from services.loyalty.clients.customers import CustomerFound
-from services.loyalty.domain.records import Account, AccountChange, LedgerEntry, Member, PaidOrder
+from services.loyalty.domain.records import Account, AccountChange, LedgerEntry, Member, PaidOrder, Program
 from services.loyalty.handlers.deps import Deps
 from services.loyalty.settings import LoyaltySettings
 from services.loyalty.store.accounts import account_of, change_update
@@ -31,23 +31,27 @@ def _aware(at: datetime) -> datetime:
 class FakeProgramStore(FakeDocuments):
     """Programs in insertion order (find_one's natural order)."""
 
-    def put(self, doc: dict) -> dict:
-        self.docs[doc["_id"]] = copy.deepcopy(doc)
-        return doc
+    def put(self, program: Program) -> Program:
+        self.docs[program.id] = program.to_doc()
+        return program
 
-    async def get(self, program_id: str, session: Session = None) -> dict | None:
-        check_session(session)
-        return self.read(program_id)
+    def _programs(self) -> list[Program]:
+        return [Program.from_doc(d) for d in self.all()]
 
-    async def active_at(self, at: datetime, session: Session = None) -> dict | None:
+    async def get(self, program_id: str, session: Session = None) -> Program | None:
         check_session(session)
-        return next((p for p in self.all() if p["isActive"] and _aware(p["startDate"]) <= at < _aware(p["endDate"])),
-                    None)
+        doc = self.read(program_id)
+        return Program.from_doc(doc) if doc is not None else None
 
-    async def active_between(self, start: datetime, end: datetime, session: Session = None) -> list[dict]:
+    async def active_at(self, at: datetime, session: Session = None) -> Program | None:
         check_session(session)
-        return [p for p in self.all()
-                if p["isActive"] and _aware(p["startDate"]) <= end and _aware(p["endDate"]) > start]
+        return next((p for p in self._programs()
+                     if p.is_active and _aware(p.start_date) <= at < _aware(p.end_date)), None)
+
+    async def active_between(self, start: datetime, end: datetime, session: Session = None) -> list[Program]:
+        check_session(session)
+        return [p for p in self._programs()
+                if p.is_active and _aware(p.start_date) <= end and _aware(p.end_date) > start]
 
 
 class FakeAccountStore(FakeDocuments):

@@ -27,9 +27,9 @@ def test_quarterly_periods_are_calendar_quarters(at, quarter):
 
 
 def test_annual_and_custom_programs_have_one_period_per_year_and_per_program():
-    assert period_of({**PROGRAM, "type": "annual"}, NOW) == "2026"
-    assert period_of({**PROGRAM, "type": "custom", "_id": "summer"}, NOW) == "program"
-    assert period_key({**PROGRAM, "type": "custom", "_id": "summer"}, NOW) == "summer:program"
+    assert period_of(replace(PROGRAM, type="annual"), NOW) == "2026"
+    assert period_of(replace(PROGRAM, type="custom", id="summer"), NOW) == "program"
+    assert period_key(replace(PROGRAM, type="custom", id="summer"), NOW) == "summer:program"
 
 
 @pytest.mark.parametrize("qualifying, tier, following", [
@@ -37,15 +37,15 @@ def test_annual_and_custom_programs_have_one_period_per_year_and_per_program():
     (1499, "silver", ("gold", 1)), (1500, "gold", ("platinum", 3500)), (10**6, "platinum", None),
 ])
 def test_the_tier_is_the_highest_threshold_reached(qualifying, tier, following):
-    assert tier_for(DEFAULT_TIERS, qualifying)["name"] == tier
+    assert tier_for(DEFAULT_TIERS, qualifying).name == tier
     upcoming = next_tier(DEFAULT_TIERS, qualifying)
     assert ((upcoming["name"], upcoming["remaining"]) if upcoming else None) == following
 
 
 def test_an_unknown_tier_name_reads_as_the_first_tier():
-    assert tier_named(DEFAULT_TIERS, "gold")["multiplierPercent"] == 150
-    assert tier_named(DEFAULT_TIERS, "diamond")["name"] == "bronze"
-    assert tier_named(DEFAULT_TIERS, None)["name"] == "bronze"
+    assert tier_named(DEFAULT_TIERS, "gold").multiplier_percent == 150
+    assert tier_named(DEFAULT_TIERS, "diamond").name == "bronze"
+    assert tier_named(DEFAULT_TIERS, None).name == "bronze"
 
 
 @pytest.mark.parametrize("total_minor, per_unit, percent, points", [
