@@ -90,9 +90,12 @@ async def run(n: int, mongo_url: str, amqp_url: str) -> list[Figure]:
                 uploaded.raise_for_status()
                 upload_seconds = time.perf_counter() - started
                 job = (await api.post("/customer-imports", json={"customersFile": uploaded.json()["fileId"]})).json()
-                while job["status"] not in ("done", "failed"):
+                job_id = job["id"]
+                while job.get("status") not in ("done", "failed"):
                     await asyncio.sleep(0.2)
-                    job = (await api.get(f"/csv-jobs/{job['id']}")).json()
+                    answer = await api.get(f"/csv-jobs/{job_id}")
+                    if answer.status_code == 200:  # a poll answered 503 while the database was busy: ask again
+                        job = answer.json()
                 import_seconds = time.perf_counter() - started
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the baselines' documents
             stored = await raw[database]["customers"].count_documents({})

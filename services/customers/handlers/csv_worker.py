@@ -10,7 +10,7 @@ from services.customers.handlers.deps import Deps, utcnow
 from services.customers.store.csv_jobs import DONE, FAILED, QUEUED
 from shared.actor import actor_from_record, current_actor
 from shared.background import BackgroundTask
-from shared.errors import AppError
+from shared.errors import AppError, Unavailable
 
 log = logging.getLogger(__name__)
 RUNNERS = {"import": customer_import.run_import, "export": customer_export.run_export}
@@ -30,13 +30,15 @@ async def run_next_job(deps: Deps, parts: CsvParts, owner: str) -> bool:
         return True
     except Exception as exc:
         attempts = job.attempts + 1
-        # A refusal (an expired upload, a segment deleted meanwhile) will not pass on a retry.
-        final = attempts >= settings.job_max_attempts or isinstance(exc, AppError)
+        # A refusal (an expired upload, a segment deleted meanwhile) will not pass on a retry; a busy or
+        # unreachable database (Unavailable) may.
+        refused = isinstance(exc, AppError) and not isinstance(exc, Unavailable)
+        final = attempts >= settings.job_max_attempts or refused
         await parts.store.release(job.id, owner, {
             "status": FAILED if final else QUEUED, "error": getattr(exc, "message", None) or
             f"{type(exc).__name__}: {exc}"[:500], "runAfter": utcnow() + timedelta(seconds=min(60, 2 ** attempts)),
             "updatedAt": utcnow(), **({"finishedAt": utcnow()} if final else {})})
-        if not isinstance(exc, AppError):
+        if not refused:
             log.exception("csv job failed", extra={"jobId": job.id, "attempts": attempts})
         return True
     finally:
