@@ -169,8 +169,8 @@ def measure(env: Env, customers: int) -> list[Figure]:
                our_seconds, "the same in a plain pandas script", base_seconds, "s", higher_is_better=False,
                note=note),
         Figure("insights", "peak memory (tracemalloc), insights code path", our_peak, "pandas script", base_peak,
-               "MiB", higher_is_better=False, note="orders held as the refit pages them; the input itself excluded"
-               " from neither"),
+               "MiB", higher_is_better=False, note="what each computation allocates; the synthetic orders, made "
+               "before, are counted in neither"),
         Figure("insights", f"database write of {write_size:,} customers' insights (SecantusDB, bulk of {PAGE})",
                write_size / write_seconds, "scoring throughput of the code path", customers / our_seconds,
                "customers/s", note="context: the write, not the scoring, bounds a refit on SecantusDB"),
