@@ -89,3 +89,11 @@ def test_recency_is_scored_on_the_latest_order_date(days_ago, expected_recency):
     others = [order(f"o{i}", 10 * (i + 1), 1000) for i in range(9)]
     insights = insights_by_id(others + [order("c", days_ago, 1000)])
     assert insights["c"]["rfm"]["recency"] == expected_recency
+
+
+def test_documents_built_a_batch_at_a_time_are_the_documents_built_at_once():
+    orders = [order(f"c{i}", 3 * i + 1, 1000 + 10 * i) for i in range(25)] + [order("c3", 50, 700)]
+    histories = summarize(orders)
+    scores = score_customers(histories, fit_model(histories, NOW), NOW)
+    batched = [doc for start in range(0, 25, 7) for doc in scores.documents(NOW, start, start + 7)]
+    assert batched == scores.documents(NOW) and len(batched) == 25

@@ -25,6 +25,8 @@ GRID: dict[int, tuple[str, str, str, str, str]] = {
     2: ("Hibernating", "Hibernating", "At risk", "At risk", "Cannot lose them"),
     1: ("Lost", "Hibernating", "At risk", "At risk", "Cannot lose them"),
 }
+# GRID as an array indexed [recency, frequency] (row and column 0 unused), for the vectorised lookup.
+_TABLE = np.array([[""] * 6] + [[""] + list(GRID[r]) for r in range(1, 6)], dtype=object)
 GROUPS = ("Champions", "Loyal", "Potential loyalists", "New", "Promising", "Need attention", "About to sleep",
           "At risk", "Cannot lose them", "Hibernating", "Lost")
 
@@ -67,8 +69,9 @@ class RfmScores:
     def combined(self) -> np.ndarray:
         return self.recency * 100 + self.frequency * 10 + self.monetary
 
-    def groups(self) -> list[str]:
-        return [GRID[int(r)][int(f) - 1] for r, f in zip(self.recency, self.frequency)]
+    def groups(self, start: int = 0, stop: int | None = None) -> list[str]:
+        """The group of customers start..stop (default all), looked up in the grid as one numpy take."""
+        return _TABLE[self.recency[start:stop], self.frequency[start:stop]].tolist()
 
 
 def score_all(last_days: np.ndarray, orders: np.ndarray, net_minor: np.ndarray, boundaries: Boundaries) -> RfmScores:

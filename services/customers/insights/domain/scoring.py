@@ -31,17 +31,20 @@ class Scores:
     method: str
     model_id: str
 
-    def documents(self, now: datetime) -> list[tuple[str, dict]]:
-        """(customer id, the `insights` subdocument), in the agreed shape (money in minor units)."""
-        groups = self.rfm.groups()
+    def documents(self, now: datetime, start: int = 0, stop: int | None = None) -> list[tuple[str, dict]]:
+        """(customer id, the `insights` subdocument) of customers start..stop (default all), in the agreed shape
+        (money in minor units). A refit builds them a batch at a time, so they never all exist at once."""
+        stop = len(self.ids) if stop is None else min(stop, len(self.ids))
+        groups = self.rfm.groups(start, stop)
         combined = self.rfm.combined
         docs = []
-        for i, customer_id in enumerate(self.ids):
+        for i in range(start, stop):
+            customer_id = self.ids[i]
             alive = round(float(self.p_alive[i]), 6)
             nxt = self.next_order_days[i]
             docs.append((customer_id, {
                 "rfm": {"recency": int(self.rfm.recency[i]), "frequency": int(self.rfm.frequency[i]),
-                        "monetary": int(self.rfm.monetary[i]), "score": int(combined[i]), "group": groups[i]},
+                        "monetary": int(self.rfm.monetary[i]), "score": int(combined[i]), "group": groups[i - start]},
                 "historicClvMinor": int(self.historic_minor[i]), "predictedClvMinor": int(self.predicted_minor[i]),
                 "expectedOrders": round(float(self.expected_orders[i]), 4),
                 "pAlive": alive, "churnRisk": round(1.0 - alive, 6),

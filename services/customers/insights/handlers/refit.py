@@ -21,16 +21,13 @@ async def refit(parts: InsightParts, now: datetime, triggered_by: dict | None = 
     histories = await read_histories(parts)
     model = fit_model(histories, now, parts.thresholds)
     scores = score(histories, model, now)
-    documents = scores.documents(now)
-    del histories, scores
-    scored = 0
     size = parts.settings.batch_size
-    for start in range(0, len(documents), size):
-        scored += await parts.customers.write(documents[start:start + size], now)
+    for start in range(0, len(scores.ids), size):
+        await parts.customers.write(scores.documents(now, start, start + size), now)
     forgotten = await parts.customers.forget_unscored(model.id, now)
     duration = time.perf_counter() - started
-    await parts.models.append(model, scored=len(documents), duration_seconds=duration, triggered_by=triggered_by)
-    result = summary(model) | {"scored": len(documents), "forgotten": forgotten,
+    await parts.models.append(model, scored=len(scores.ids), duration_seconds=duration, triggered_by=triggered_by)
+    result = summary(model) | {"scored": len(scores.ids), "forgotten": forgotten,
                                "durationSeconds": round(duration, 3)}
     log.info("customer insights refitted", extra={"result": result})
     return result
