@@ -10,6 +10,7 @@ from tests.conftest import eventually
 from tests.customers.factories import customer_body
 from tests.segments.clock import install
 from tests.segments.helpers import count_of, deps_of, wait_ready
+from tests.segments.test_insights_segments import insights
 
 
 def _ms_now() -> datetime:
@@ -108,3 +109,25 @@ async def test_the_next_wake_up_is_the_earliest_boundary_of_any_customer(api, cu
     assert [(c["customerId"], c["at"]) for c in changes] == [
         (first, (start + timedelta(hours=12)).isoformat().replace("+00:00", "Z")),
         (second, (start + timedelta(hours=6)).isoformat().replace("+00:00", "Z"))]
+
+
+async def test_an_expected_order_turns_overdue_at_its_date(api, customers_app):
+    deps = deps_of(customers_app)
+    created = await api.post("/customer-segments", json={"name": "Overdue", "query": "expected_next_order_at < now"})
+    assert created.status_code == 201 and created.json()["timeBased"]
+    await wait_ready(api, "overdue")
+    start = _ms_now()
+    clock = install(deps, start)
+    customer = (await api.post("/customers", json=customer_body())).json()["id"]
+    expected = start + timedelta(minutes=5)
+    # The insights wing's write (set directly here), then its call to segments.
+    figures = {**insights("Loyal", 0.2, 10_000, 20_000), "expectedNextOrderAt": expected}
+    await deps.segments.store.customers.update_one({"_id": customer}, {"$set": {"insights": figures}})
+    from services.customers.segments.handlers.membership import insights_changed
+    assert await insights_changed(deps, [customer]) == 0  # not overdue yet
+    assert await run_due(deps, "test") == expected
+    clock.set(expected + timedelta(milliseconds=2))
+    await _eventually_members(api, "overdue", [customer])
+    [change] = (await api.get("/customer-segments/overdue/changes")).json()["items"]
+    assert (change["at"], change["clause"], change["cause"]) == (expected.isoformat().replace("+00:00", "Z"),
+                                                                 "expected_next_order_at < now", "clock")

@@ -38,6 +38,9 @@ class SegmentStore:
         await self.members.create_index([("segmentId", ASCENDING), ("customerId", ASCENDING)])
         await self.members.create_index([("customerId", ASCENDING)])
         await self.counters.create_index([("segmentId", ASCENDING)])
+        # The boundary timer reads each relative date's next boundary with one range read; the customer store
+        # indexes lastPurchaseDate and registrationDate, and this is the insights' date segments can be relative to.
+        await self.customers.create_index([("insights.expectedNextOrderAt", ASCENDING)])
 
     # Segments
     async def insert(self, doc: dict, session: AsyncClientSession) -> None:
