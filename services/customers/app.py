@@ -11,6 +11,7 @@ from services.customers.insights.api import routes as insight_routes
 from services.customers.insights.handlers import worker as insight_worker
 from services.customers.insights.handlers.parts import InsightParts
 from services.customers.segments.api import routes as segment_routes
+from services.customers.segments.handlers import membership as segment_membership
 from services.customers.segments.handlers import timers as segment_timers
 from services.customers.segments.handlers import worker as segment_worker
 from services.customers.segments.handlers.crud import install_prebuilt
@@ -27,7 +28,8 @@ def create_app(settings: CustomersSettings) -> FastAPI:
         await install_prebuilt(deps)
         csv = app.state.csv = CsvParts(settings.csv, CsvJobStore(runtime.db))  # CSV import and export jobs
         await csv.store.ensure_indexes()
-        insights = app.state.insights = InsightParts.build(runtime.db, settings.insights)  # RFM, CLV, churn
+        insights = app.state.insights = InsightParts.build(  # RFM, CLV, churn; segments on them follow
+            runtime.db, settings.insights, lambda ids: segment_membership.insights_changed(deps, ids))
         await insights.ensure_indexes()
         return ServiceParts(deps, events.subscriptions(deps),
                             background=[segment_worker.job_worker(deps, runtime.instance_id),

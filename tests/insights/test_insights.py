@@ -209,3 +209,24 @@ async def test_a_viewer_reads_insights_but_cannot_refit(graphql_as):
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     read = await graphql_as(Role.viewer)("{ customerInsightsModel { id } }")
     assert "errors" not in read and read["data"]["customerInsightsModel"] is None
+
+
+async def test_a_segment_on_insights_follows_the_incremental_rescore(api):
+    from tests.segments.helpers import wait_ready
+    ids = await three_customers(api)
+    await api.post("/insights/refit")
+    created = await api.post("/customer-segments", json={"name": "At risk", "query": 'rfm_group = "At risk"'})
+    assert created.status_code == 201, created.text
+    segment_id = created.json()["id"]
+    await wait_ready(api, segment_id)
+
+    async def members() -> set[str]:
+        page = (await api.get(f"/customer-segments/{segment_id}/customers?limit=100")).json()
+        return {c["id"] for c in page["items"]}
+    assert await members() == {ids["Gone"]}  # two orders, both over a year ago: R 1, F 3
+    await record(api, [order(ids["Gone"], 0, 30, "g-now")])  # back today: no longer at risk
+
+    async def left() -> bool:
+        return await members() == set()
+    await eventually(left, what="the segment to follow the rescore")
+    assert (await insights_of(api, ids["Gone"]))["rfm"]["recency"] == 5

@@ -20,4 +20,5 @@ async def score_dirty(parts: InsightParts, now: datetime) -> int:
     histories = summarize(await parts.customers.orders_of(list(marks)))
     insights = dict(score(histories, model, now).documents(now))
     await parts.customers.write_dirty(insights, marks)
+    await parts.changed(list(marks))
     return len(marks)

@@ -3,7 +3,7 @@ rescored and written in batches, the fit appended to `insight_models`. Memory ho
 numbers per customer, never the shop's orders."""
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from services.customers.insights.domain.scoring import score
 from services.customers.insights.handlers.parts import InsightParts
 
 log = logging.getLogger(__name__)
+MARK_MARGIN = timedelta(minutes=5)  # longer than any order transaction with its retries takes
 
 
 async def refit(parts: InsightParts, now: datetime, triggered_by: dict | None = None) -> dict:
@@ -24,7 +25,11 @@ async def refit(parts: InsightParts, now: datetime, triggered_by: dict | None = 
     size = parts.settings.batch_size
     for start in range(0, len(scores.ids), size):
         await parts.customers.write(scores.documents(now, start, start + size), now)
+        await parts.changed(scores.ids[start:start + size])
     forgotten = await parts.customers.forget_unscored(model.id, now)
+    # A mark is stamped when its order transaction starts and seen once it commits: only marks well before the
+    # refit began are surely in what it read. Younger ones are left to the scorer.
+    await parts.customers.clear_marks_before(now - MARK_MARGIN)
     duration = time.perf_counter() - started
     await parts.models.append(model, scored=len(scores.ids), duration_seconds=duration, triggered_by=triggered_by)
     result = summary(model) | {"scored": len(scores.ids), "forgotten": forgotten,

@@ -75,6 +75,11 @@ class CustomerInsightStore:
         if ops:
             await self.customers.bulk_write(ops, ordered=False)
 
+    async def clear_marks_before(self, moment: datetime) -> int:
+        """Dirty marks a refit has covered: set before it read any order (the scorer need not redo them)."""
+        result = await self.customers.update_many({DIRTY: {"$lt": moment}}, {"$unset": {DIRTY: ""}})
+        return result.modified_count
+
     async def forget_unscored(self, model_id: str, before: datetime) -> int:
         """After a refit: customers it did not score (no counted order left) lose their old insights; ones an
         incremental score wrote since the refit began keep theirs."""
