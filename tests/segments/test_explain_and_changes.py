@@ -156,3 +156,13 @@ async def test_preview_of_an_edit_shows_who_would_join_and_leave(api):
             assert refused.json()["error"]["field"] == field
     missing = await api.post("/customer-segments/nope/preview-change", json={"query": "total_spent >= 1"})
     assert missing.status_code == 404
+
+
+async def test_history_after_a_merge_stays_under_each_id(api):
+    kept = (await api.post("/customers", json=customer_body(tags=[]))).json()["id"]
+    merged = (await api.post("/customers", json=customer_body(tags=["vip"]))).json()["id"]
+    response = await api.post("/merges", json={"keepId": kept, "mergeId": merged})
+    assert response.status_code in (200, 201), response.text
+    rows = [(c["customerId"], c["change"]) for c in (await api.get("/customer-segments/vip/changes")).json()["items"]]
+    # The merged profile's entry and exit stay under its id; the kept customer took the vip tag and entered.
+    assert rows[-1] == (merged, "entered") and (merged, "left") in rows and (kept, "entered") in rows
