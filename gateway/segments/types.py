@@ -59,11 +59,12 @@ class SegmentChange:
     clause: str | None = strawberry.field(description="the clause that decided it (docs/segments.md)")
     clauses: list[str]
     cause: str = strawberry.field(description="customer, recompute (criteria edit) or clock")
+    reason: str | None = strawberry.field(description="deleted or erased: the customer is gone (no clause)")
 
     @classmethod
     def from_json(cls, d: dict) -> "SegmentChange":
         return cls(id=d["id"], customer_id=d["customerId"], change=d["change"], at=datetime.fromisoformat(d["at"]),
-                   clause=d.get("clause"), clauses=d.get("clauses") or [], cause=d["cause"])
+                   clause=d.get("clause"), clauses=d.get("clauses") or [], cause=d["cause"], reason=d.get("reason"))
 
 
 @strawberry.type(description="Membership history, newest first.")

@@ -104,9 +104,9 @@ async def test_history_stays_after_erasure_and_records_the_exit(api):
     if erased.status_code == 404:
         pytest.skip("no erasure route here")
     assert erased.status_code in (200, 202), erased.text
-    rows = [(c["customerId"], c["change"], c["clause"]) for c in
+    rows = [(c["customerId"], c["change"], c["clause"], c["reason"]) for c in
             (await api.get("/customer-segments/vip/changes")).json()["items"]]
-    assert rows == [(customer, "left", None), (customer, "entered", 'tags HAS "vip"')]
+    assert rows == [(customer, "left", None, "erased"), (customer, "entered", 'tags HAS "vip"', None)]
 
 
 async def test_bad_changes_requests_are_refused(api):

@@ -112,11 +112,12 @@ class ChangePublic(PublicModel):
     clause: str | None = Field(description="the deciding clause (docs/segments.md, Membership history)")
     clauses: list[str]
     cause: str = Field(description="customer (a change to them), recompute (criteria edit), clock (a boundary)")
+    reason: str | None = Field(None, description="deleted or erased: the customer is gone (no clause)")
 
     @classmethod
     def from_record(cls, c: SegmentChange) -> "ChangePublic":
         return cls(id=c.id, cursor=encode_cursor(c), segmentId=c.segment_id, customerId=c.customer_id,
-                   change=c.change, at=c.at, clause=c.clause, clauses=c.clauses, cause=c.cause)
+                   change=c.change, at=c.at, clause=c.clause, clauses=c.clauses, cause=c.cause, reason=c.reason)
 
 
 class ChangePagePublic(PublicModel):

@@ -24,11 +24,12 @@ class SegmentChange:
     clause: str | None    # the deciding clause (docs/segments.md, Membership history)
     clauses: list[str]
     cause: str            # customer | recompute | clock
+    reason: str | None    # deleted | erased: the customer is gone (no clause)
 
     @classmethod
     def from_doc(cls, d: dict) -> "SegmentChange":
         return cls(d["_id"], d["segmentId"], d["customerId"], d["change"], d["at"], d.get("clause"),
-                   list(d.get("clauses") or []), d.get("cause", "customer"))
+                   list(d.get("clauses") or []), d.get("cause", "customer"), d.get("reason"))
 
 
 def encode_cursor(change: SegmentChange) -> str:
