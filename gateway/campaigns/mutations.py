@@ -20,12 +20,12 @@ class CampaignMutations:
     @strawberry.mutation
     async def create_campaign(self, info: Info, input: CampaignCreateInput) -> Campaign:
         ctx = info.context
-        return Campaign.from_json(await ctx.clients.campaigns.create(to_json(input), ctx.forward_headers))
+        return await ctx.clients.campaigns.create(to_json(input), ctx.forward_headers)
 
     @strawberry.mutation
     async def update_campaign(self, info: Info, id: strawberry.ID, input: CampaignUpdateInput) -> Campaign:
         ctx = info.context
-        return Campaign.from_json(await ctx.clients.campaigns.update(id, to_json(input), ctx.forward_headers))
+        return await ctx.clients.campaigns.update(id, to_json(input), ctx.forward_headers)
 
     @strawberry.mutation
     async def delete_campaign(self, info: Info, id: strawberry.ID) -> CampaignDeletePayload:
@@ -35,31 +35,29 @@ class CampaignMutations:
     @strawberry.mutation(description="Starts sending now; status is 'sending' until every message is settled.")
     async def send_campaign(self, info: Info, id: strawberry.ID) -> Campaign:
         ctx = info.context
-        return Campaign.from_json(await ctx.clients.campaigns.command(id, "send", ctx.forward_headers))
+        return await ctx.clients.campaigns.command(id, "send", ctx.forward_headers)
 
     @strawberry.mutation
     async def schedule_campaign(self, info: Info, id: strawberry.ID, scheduled_date: datetime) -> Campaign:
         ctx = info.context
-        return Campaign.from_json(await ctx.clients.campaigns.command(
-            id, "schedule", ctx.forward_headers, {"scheduledDate": scheduled_date.isoformat()}))
+        return await ctx.clients.campaigns.command(id, "schedule", ctx.forward_headers,
+                                                   {"scheduledDate": scheduled_date.isoformat()})
 
     @strawberry.mutation
     async def cancel_campaign(self, info: Info, id: strawberry.ID) -> Campaign:
         ctx = info.context
-        return Campaign.from_json(await ctx.clients.campaigns.command(id, "cancel", ctx.forward_headers))
+        return await ctx.clients.campaigns.command(id, "cancel", ctx.forward_headers)
 
     @strawberry.mutation
     async def create_campaign_template(self, info: Info, input: TemplateCreateInput) -> CampaignTemplate:
         ctx = info.context
-        return CampaignTemplate.from_json(await ctx.clients.campaigns.create_template(to_json(input),
-                                                                                      ctx.forward_headers))
+        return await ctx.clients.campaigns.create_template(to_json(input), ctx.forward_headers)
 
     @strawberry.mutation
     async def update_campaign_template(self, info: Info, id: strawberry.ID,
                                        input: TemplateUpdateInput) -> CampaignTemplate:
         ctx = info.context
-        return CampaignTemplate.from_json(await ctx.clients.campaigns.update_template(id, to_json(input),
-                                                                                      ctx.forward_headers))
+        return await ctx.clients.campaigns.update_template(id, to_json(input), ctx.forward_headers)
 
     @strawberry.mutation
     async def delete_campaign_template(self, info: Info, id: strawberry.ID) -> CampaignDeletePayload:

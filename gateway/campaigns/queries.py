@@ -17,21 +17,19 @@ class CampaignQueries:
         limit, offset = page_window(first, after)
         params = {**(to_json(filter) if filter else {}), "limit": limit, "offset": offset}
         page = await info.context.clients.campaigns.list_campaigns({k: v for k, v in params.items() if v is not None})
-        return Connection.from_page([Campaign.from_json(c) for c in page["items"]], offset=offset,
-                                    total=page["total"])
+        return Connection.from_page(page.items, offset=offset, total=page.total)
 
     @strawberry.field
     async def campaign(self, info: Info, id: strawberry.ID) -> Campaign:
-        return Campaign.from_json(await info.context.clients.campaigns.get(id))
+        return await info.context.clients.campaigns.get(id)
 
     @strawberry.field
     async def campaign_templates(self, info: Info, first: int = 20,
                                  after: str | None = None) -> Connection[CampaignTemplate]:
         limit, offset = page_window(first, after)
         page = await info.context.clients.campaigns.list_templates(limit, offset)
-        return Connection.from_page([CampaignTemplate.from_json(t) for t in page["items"]], offset=offset,
-                                    total=page["total"])
+        return Connection.from_page(page.items, offset=offset, total=page.total)
 
     @strawberry.field
     async def campaign_template(self, info: Info, id: strawberry.ID) -> CampaignTemplate:
-        return CampaignTemplate.from_json(await info.context.clients.campaigns.get_template(id))
+        return await info.context.clients.campaigns.get_template(id)

@@ -114,14 +114,13 @@ class Campaign:
 
     @strawberry.field(description="Counts and rates: delivery, open, click, bounce, unsubscribe, skipped.")
     async def metrics(self, info: Info) -> CampaignMetrics:
-        return CampaignMetrics.from_json(await info.context.clients.campaigns.metrics(self.id))
+        return await info.context.clients.campaigns.metrics(self.id)
 
     @strawberry.field(description="One record per targeted customer, in the order they were targeted.")
     async def recipients(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Message]:
         limit, offset = page_window(first, after)
         page = await info.context.clients.campaigns.recipients(self.id, limit, offset)
-        return Connection.from_page([Message.from_json(m) for m in page["items"]], offset=offset,
-                                    total=page["total"])
+        return Connection.from_page(page.items, offset=offset, total=page.total)
 
     @classmethod
     def from_json(cls, d: dict) -> "Campaign":

@@ -192,14 +192,13 @@ class Customer:
 
     @strawberry.field(description="Loyalty account (points, tier, ledger, rewards), from the loyalty service.")
     async def loyalty(self, info: Info) -> LoyaltyAccount:
-        return LoyaltyAccount.from_json(await info.context.loaders.loyalty_by_customer_id.load(self.id))
+        return await info.context.loaders.loyalty_by_customer_id.load(self.id)
 
     @strawberry.field(description="Campaign messages sent to this customer, newest first.")
     async def messages(self, info: Info, first: int = 10, after: str | None = None) -> Connection[Message]:
         limit, offset = page_window(first, after)
         page = await info.context.loaders.messages_by_customer_id.load((self.id, limit, offset))
-        return Connection.from_page([Message.from_json(m) for m in page["items"]], offset=offset,
-                                    total=page["total"])
+        return Connection.from_page(page.items, offset=offset, total=page.total)
 
     @strawberry.field(description="The consent ledger, newest first: every grant and revoke with its proof; "
                                   "`communication` is what it says today.")

@@ -92,7 +92,7 @@ class LoyaltyProgram:
                         from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
                         to: datetime | None = None) -> ProgramAnalytics:
         params = {k: v.isoformat() for k, v in (("from", from_), ("to", to)) if v is not None}
-        return ProgramAnalytics.from_json(await info.context.clients.loyalty.analytics(self.id, params))
+        return await info.context.clients.loyalty.analytics(self.id, params)
 
     @classmethod
     def from_json(cls, data: dict) -> "LoyaltyProgram":

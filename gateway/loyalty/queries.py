@@ -14,14 +14,13 @@ class LoyaltyQueries:
                                after: str | None = None) -> Connection[LoyaltyProgram]:
         limit, offset = page_window(first, after)
         page = await info.context.clients.loyalty.list_programs(limit, offset)
-        return Connection.from_page([LoyaltyProgram.from_json(p) for p in page["items"]], offset=offset,
-                                    total=page["total"])
+        return Connection.from_page(page.items, offset=offset, total=page.total)
 
     @strawberry.field
     async def loyalty_program(self, info: Info, id: strawberry.ID) -> LoyaltyProgram:
-        return LoyaltyProgram.from_json(await info.context.clients.loyalty.get_program(id))
+        return await info.context.clients.loyalty.get_program(id)
 
     @strawberry.field(description="A reward code as the storefront sees it at checkout; "
                                   "unknown: NOT_FOUND (field code).")
     async def reward_code(self, info: Info, code: str) -> RewardCode:
-        return RewardCode.from_json(await info.context.clients.loyalty.reward_code(code))
+        return await info.context.clients.loyalty.reward_code(code)

@@ -1,4 +1,5 @@
-"""Loyalty account, ledger, rewards and redemptions as the graph shows them; built from the loyalty service's JSON."""
+"""Loyalty account, ledger, rewards and redemptions as the graph shows them; the loyalty client builds them from
+the service's JSON (from_json), once."""
 from datetime import datetime
 
 import strawberry
@@ -79,8 +80,7 @@ class LoyaltyAccount:
     async def ledger(self, info: Info, first: int = 20, after: str | None = None) -> Connection[LoyaltyLedgerEntry]:
         limit, offset = page_window(first, after)
         page = await info.context.loaders.loyalty_ledger_by_customer_id.load((self.customer_id, limit, offset))
-        return Connection.from_page([LoyaltyLedgerEntry.from_json(e) for e in page["items"]], offset=offset,
-                                    total=page["total"])
+        return Connection.from_page(page.items, offset=offset, total=page.total)
 
     @classmethod
     def from_json(cls, data: dict) -> "LoyaltyAccount":
