@@ -17,8 +17,8 @@ async def cohort_table(deps: Deps, months: int, now: datetime | None = None) -> 
     order paid before its buyer's registration month (an imported history) is left out of the table."""
     this_month = calendar_start((now or utcnow()), 1).replace(tzinfo=None)
     start = months_before(this_month, months - 1)
-    sizes = await deps.cohorts.sizes(start)
-    buyers = {(cell.cohort, cell.month): cell.buyers for cell in await deps.cohorts.cells(start)}
+    sizes, cells = await deps.cohorts.table(start)
+    buyers = {(cell.cohort, cell.month): cell.buyers for cell in cells}
     rows = []
     for index in range(months):
         cohort = months_before(this_month, months - 1 - index)

@@ -1,4 +1,5 @@
 """Dashboard statistics over all customers: today's totals, and growth over a period against the one before."""
+import asyncio
 from datetime import datetime
 
 from services.customers.domain.stats_periods import Window, choose_window, growth_percent
@@ -52,8 +53,8 @@ async def growth_stats(deps: Deps, period: str | None, start: datetime | None, e
                        now: datetime | None = None) -> dict:
     """Each figure for the window, the window before, and the growth between them (None when the previous is 0)."""
     window: Window = choose_window(period, start, end, now or utcnow())
-    current = _figures(await deps.stats.window(window.start, window.end))
-    previous = _figures(await deps.stats.window(window.previous_start, window.previous_end))
+    current, previous = map(_figures, await asyncio.gather(
+        deps.stats.window(window.start, window.end), deps.stats.window(window.previous_start, window.previous_end)))
     return {
         "from": window.start, "to": window.end, "previousFrom": window.previous_start,
         "previousTo": window.previous_end,

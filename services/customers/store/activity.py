@@ -1,7 +1,7 @@
 """ActivityStore: the customer timeline, newest first."""
 import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -10,6 +10,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.customers.domain.activity_feed import FeedFilter, FeedPosition
 from shared.data_export import read_all
 from shared.keyed_pages import KeyedPage, pages_by_key
+
+# How far back the feed looks at a time (ActivityStore.feed); None: all the way.
+LOOK_BACK = (timedelta(days=1), timedelta(days=7), timedelta(days=30), timedelta(days=365), None)
 
 
 class ActivityStore:
@@ -44,28 +47,36 @@ class ActivityStore:
         return await pages_by_key(self.collection, "customerId", customer_ids,
                                   [("occurredAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
 
-    async def feed(self, wanted: FeedFilter, limit: int, after: FeedPosition | None) -> tuple[list[dict], bool]:
+    async def feed(self, wanted: FeedFilter, limit: int, after: FeedPosition | None,
+                   now: datetime | None = None) -> tuple[list[dict], bool]:
         """Entries across all customers, newest first, after the cursor's entry: (up to limit, whether more
-        follow). One query on an index: (occurredAt, _id), (type, occurredAt, _id) or (customerId, occurredAt, _id)."""
-        clauses: list[dict] = []
+        follow). Each query rides an index: (occurredAt, _id), (type, occurredAt, _id) or (customerId, ...).
+
+        SecantusDB reads a sort's whole index range before it applies the limit, so an unbounded "newest 20"
+        costs as much as the whole collection (0.6 s at 30,000 entries, growing). The read therefore looks back
+        in growing steps from the cursor (or `until`, or now): a day, a week, a month, a year, then everything,
+        and stops at the first step that fills the page. A busy shop's page costs one day's entries."""
+        # One flat filter: SecantusDB's planner turns top-level fields into index bounds, not an $and's clauses.
+        query: dict = {}
         if wanted.kinds:
-            clauses.append({"type": {"$in": [re.compile(f"^{re.escape(k)}\\.") if "." not in k else k
-                                             for k in wanted.kinds]}})
+            query["type"] = {"$in": [re.compile(f"^{re.escape(k)}\\.") if "." not in k else k for k in wanted.kinds]}
         if wanted.customer_id:
-            clauses.append({"customerId": wanted.customer_id})
-        when: dict[str, datetime] = {}
-        if wanted.since:
-            when["$gte"] = wanted.since
-        if wanted.until:
-            when["$lt"] = wanted.until
-        if when:
-            clauses.append({"occurredAt": when})
+            query["customerId"] = wanted.customer_id
+        when: dict = {"$lt": wanted.until} if wanted.until else {}
         if after:
-            clauses.append({"$or": [{"occurredAt": {"$lt": after.occurred_at}},
-                                    {"occurredAt": after.occurred_at, "_id": {"$lt": after.entry_id}}]})
-        query = {"$and": clauses} if clauses else {}
-        docs = await self.collection.find(query).sort([("occurredAt", DESCENDING), ("_id", DESCENDING)]) \
-            .limit(limit + 1).to_list()
+            when["$lte"] = after.occurred_at  # the exact order within that instant is the $or's
+            query["$or"] = [{"occurredAt": {"$lt": after.occurred_at}},
+                            {"occurredAt": after.occurred_at, "_id": {"$lt": after.entry_id}}]
+        anchor = after.occurred_at if after else wanted.until or now or datetime.now(timezone.utc)
+        for step in LOOK_BACK:
+            lower = anchor - step if step is not None else None
+            if wanted.since and (lower is None or lower <= wanted.since):
+                lower, step = wanted.since, None  # the filter's own bound: this is the last step
+            bounds = {**when, "$gte": lower} if lower is not None else when
+            docs = await self.collection.find({**query, "occurredAt": bounds} if bounds else query) \
+                .sort([("occurredAt", DESCENDING), ("_id", DESCENDING)]).limit(limit + 1).to_list()
+            if len(docs) > limit or step is None:
+                break
         return docs[:limit], len(docs) > limit
 
     async def customer_names(self, customer_ids: list[str]) -> dict[str, dict]:

@@ -9,6 +9,7 @@ window), never a scan of all orders.
 Who bought is the order's `placedBy`: the customer id it was placed under, kept when a merge moves the order to
 another customer (customerId changes, placedBy does not), so a merge does not rewrite who was active when.
 """
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +21,6 @@ _PAID_ONCE = ["paid", "shipped", "delivered", "refunded"]
 _STOPPED = ["refunded", "cancelled"]
 # Who bought: the profile the order was placed under (older orders: where a merge moved it from, else its owner).
 BUYER = {"$ifNull": ["$placedBy", {"$ifNull": ["$mergedFrom", "$customerId"]}]}
-_ID_CHUNK = 1000  # buyers asked about at once when looking for earlier orders
 
 
 @dataclass(frozen=True)
@@ -64,12 +64,12 @@ class StatsStore:
         await self.orders.update_many({"placedBy": None}, [{"$set": {"placedBy": BUYER}}])
 
     async def window(self, start: datetime, end: datetime) -> WindowFigures:
-        paid = await self._paid(start, end)
-        return WindowFigures(
-            new_customers=await self.registrations(start, end), orders=paid["orders"],
-            sales_minor=paid["sales"], returns_minor=await self._returns(start, end),
-            refunds_minor=await self._refunds(start, end), buyers=len(paid["buyers"]),
-            repeat_buyers=await self._repeat_buyers(paid["buyers"], start))
+        paid, new, returned, refunded = await asyncio.gather(  # independent reads: the server overlaps them
+            self._paid(start, end), self.registrations(start, end), self._returns(start, end),
+            self._refunds(start, end))
+        return WindowFigures(new_customers=new, orders=paid["orders"], sales_minor=paid["sales"],
+                             returns_minor=returned, refunds_minor=refunded, buyers=paid["buyers"],
+                             repeat_buyers=paid["repeat"])
 
     async def registrations(self, start: datetime, end: datetime) -> int:
         """Profiles registered in the window, merged ones included: a merge doesn't undo a sign-up that happened
@@ -78,13 +78,29 @@ class StatsStore:
         return await self.customers.count_documents(window) + await self.merged.count_documents(window)
 
     async def _paid(self, start: datetime, end: datetime) -> dict:
-        """Orders paid in the window: how many, their sum, and per buyer how many (for repeat buyers)."""
-        rows = await (await self.orders.aggregate([
+        """Orders paid in the window: how many, their sum, how many buyers, and how many of those bought again
+        (two or more orders in the window, or one paid before it). One aggregation: the window's orders on the
+        paidAt index, grouped per buyer; only the buyers with a single order in the window are joined, each to at
+        most one earlier order on (placedBy, paidAt). The join is the costly part (docs/insights.md, Performance)."""
+        [row] = await (await self.orders.aggregate([
             {"$match": {"paidAt": {"$gte": start, "$lt": end}}},
             {"$group": {"_id": BUYER, "orders": {"$sum": 1}, "sales": {"$sum": "$totalMinor"}}},
+            {"$facet": {
+                "totals": [{"$group": {"_id": None, "orders": {"$sum": "$orders"}, "sales": {"$sum": "$sales"},
+                                       "buyers": {"$sum": 1},
+                                       "again": {"$sum": {"$cond": [{"$gt": ["$orders", 1]}, 1, 0]}}}}],
+                "returning": [
+                    {"$match": {"orders": 1}},
+                    {"$lookup": {"from": "orders", "localField": "_id", "foreignField": "placedBy", "as": "earlier",
+                                 "pipeline": [{"$match": {"paidAt": {"$lt": start}}}, {"$limit": 1},
+                                              {"$project": {"_id": 1}}]}},
+                    {"$match": {"earlier": {"$ne": []}}},
+                    {"$count": "buyers"}],
+            }},
         ])).to_list()
-        return {"orders": sum(r["orders"] for r in rows), "sales": sum(r["sales"] for r in rows),
-                "buyers": {r["_id"]: r["orders"] for r in rows}}
+        totals = row["totals"][0] if row["totals"] else {"orders": 0, "sales": 0, "buyers": 0, "again": 0}
+        returning = row["returning"][0]["buyers"] if row["returning"] else 0
+        return {**totals, "repeat": totals["again"] + returning}
 
     async def _returns(self, start: datetime, end: datetime) -> int:
         window = {"$gte": start, "$lt": end}
@@ -106,17 +122,3 @@ class StatsStore:
                 "$subtract": ["$totalMinor", {"$ifNull": ["$returnedMinor", 0]}]}}}},
         ])).to_list()
         return rows[0]["amount"] if rows else 0
-
-    async def _repeat_buyers(self, buyers: dict[str, int], start: datetime) -> int:
-        """Buyers of the window for whom it was not their first paid order: two or more in the window, or one
-        paid before it. The earlier orders are looked up for the window's buyers only, on (placedBy, paidAt)."""
-        repeat = {buyer for buyer, orders in buyers.items() if orders > 1}
-        rest = [buyer for buyer in buyers if buyer not in repeat]
-        for i in range(0, len(rest), _ID_CHUNK):
-            chunk = rest[i:i + _ID_CHUNK]
-            rows = await (await self.orders.aggregate([
-                {"$match": {"placedBy": {"$in": chunk}, "paidAt": {"$lt": start}}},
-                {"$group": {"_id": "$placedBy"}},
-            ])).to_list()
-            repeat.update(row["_id"] for row in rows)
-        return len(repeat)
