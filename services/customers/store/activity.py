@@ -15,6 +15,15 @@ from shared.keyed_pages import KeyedPage, pages_by_key
 LOOK_BACK = (timedelta(days=1), timedelta(days=7), timedelta(days=30), timedelta(days=365), None)
 
 
+def _kinds(kinds: tuple[str, ...]) -> dict:
+    """Exact kinds as an $in (index bounds); with a family ("order": every "order.*") one anchored pattern instead,
+    since SecantusDB matched nothing for a pattern inside $in once the filter also bounded occurredAt."""
+    if all("." in k for k in kinds):
+        return {"$in": list(kinds)}
+    alternatives = "|".join(re.escape(k) + (r"\.[a-z_]+" if "." not in k else "") for k in kinds)
+    return {"$regex": f"^(?:{alternatives})$"}
+
+
 class ActivityStore:
     def __init__(self, db: AsyncDatabase):
         self.collection = db["activity"]
@@ -59,7 +68,7 @@ class ActivityStore:
         # One flat filter: SecantusDB's planner turns top-level fields into index bounds, not an $and's clauses.
         query: dict = {}
         if wanted.kinds:
-            query["type"] = {"$in": [re.compile(f"^{re.escape(k)}\\.") if "." not in k else k for k in wanted.kinds]}
+            query["type"] = _kinds(wanted.kinds)
         if wanted.customer_id:
             query["customerId"] = wanted.customer_id
         when: dict = {"$lt": wanted.until} if wanted.until else {}
