@@ -71,7 +71,8 @@ async def run(n: int) -> None:
             await growth_stats(deps, period, None, None, now)
             print(f"growth {period:8} {time.perf_counter() - started:6.2f} s")
         for label, call in (("cohorts 12 months", cohort_table(deps, 12, now)),
-                            ("feed page of 50", feed_page(deps, FeedFilter(), 50, None))):
+                            ("feed page of 50", feed_page(deps, FeedFilter(), 50, None)),
+                            ("feed, one family", feed_page(deps, FeedFilter(kinds=("order",)), 50, None))):
             started = time.perf_counter()
             await call
             print(f"{label:17} {time.perf_counter() - started:6.2f} s")
