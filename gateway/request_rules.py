@@ -5,6 +5,7 @@ The standard rules and the depth/alias limiters depend only on the document, so 
 text; a dashboard sends the same few queries over and over. The caller's permissions and the cost (which reads the
 variables) are checked on every request.
 """
+import json
 from collections import OrderedDict
 from collections.abc import Iterator
 
@@ -39,6 +40,38 @@ class ValidationCache:
         return errors
 
 
+class PassedRules:
+    """Which (query text, role, variables) passed the per-request rules, so a page a dashboard polls is not walked
+    again on every request. Only passes are kept (a refusal is worked out anew, with fresh errors); bounded LRU."""
+
+    def __init__(self, maxsize: int = 1024):
+        self.maxsize = maxsize
+        self._passed: OrderedDict[tuple, None] = OrderedDict()
+
+    @staticmethod
+    def key(execution) -> tuple | None:
+        caller = getattr(execution.context, "caller", None)
+        try:
+            variables = json.dumps(execution.variables, sort_keys=True) if execution.variables else ""
+        except (TypeError, ValueError):
+            return None  # variables that don't serialise (an upload): not cached
+        return (execution.query, getattr(execution, "_provided_operation_name", None),
+                caller.role.value if caller else None, variables)
+
+    def passed(self, key: tuple | None) -> bool:
+        if key is None or key not in self._passed:
+            return False
+        self._passed.move_to_end(key)
+        return True
+
+    def remember(self, key: tuple | None) -> None:
+        if key is None:
+            return
+        self._passed[key] = None
+        if len(self._passed) > self.maxsize:
+            self._passed.popitem(last=False)
+
+
 def _operation_name_errors(execution) -> list[GraphQLError]:
     """The spec asks for operationName when a document holds several operations; Strawberry would run the first."""
     operations = [d for d in execution.graphql_document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -49,20 +82,25 @@ def _operation_name_errors(execution) -> list[GraphQLError]:
 
 
 class RequestRules(SchemaExtension):
-    def __init__(self, *, settings: GatewaySettings, cache: ValidationCache):
+    def __init__(self, *, settings: GatewaySettings, cache: ValidationCache, passed: PassedRules | None = None):
         self.settings = settings
         self.cache = cache
+        self.passed = passed or PassedRules()
 
     def on_validate(self) -> Iterator[None]:
         execution = self.execution_context
         errors = list(self.cache.errors(execution)) or _operation_name_errors(execution)
-        if not errors:
+        key = None if errors or execution.query is None else PassedRules.key(execution)
+        if not errors and not self.passed.passed(key):
+            # Who may do what depends only on the caller's role, the cost only on the document and variables.
             context = execution.context
             errors = validate(execution.schema._schema, execution.graphql_document, [
                 authorization_rule(getattr(context, "caller", None), getattr(context, "auth_error", None),
                                    execution.variables),
                 cost_rule(self.settings.max_query_cost, self.settings.max_page_size, execution.variables),
             ])
+            if not errors:
+                self.passed.remember(key)
         # Set, even empty, so Strawberry does not validate the document a second time.
         execution.pre_execution_errors = errors
         yield

@@ -34,7 +34,8 @@ from gateway.merges.mutations import MergeMutations
 from gateway.merges.queries import MergeQueries
 from gateway.metrics import OperationMetrics
 from gateway.metrics_queries.queries import MetricsQueries
-from gateway.request_rules import RequestRules, ValidationCache
+from gateway.parse_cache import ParsedOnce
+from gateway.request_rules import PassedRules, RequestRules, ValidationCache
 from gateway.segments.mutations import SegmentMutations
 from gateway.segments.queries import SegmentQueries
 from gateway.settings import GatewaySettings
@@ -93,12 +94,13 @@ def _server_fault(error: GraphQLError) -> bool:
 
 
 def build_schema(settings: GatewaySettings) -> strawberry.Schema:
-    validation_cache = ValidationCache()
+    validation_cache, passed_rules = ValidationCache(), PassedRules()
     extensions = [
         lambda: DepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: RequestRules(settings=settings, cache=validation_cache),
+        lambda: ParsedOnce(maxsize=256),  # after the token limiter: its limit is part of the cache key
+        lambda: RequestRules(settings=settings, cache=validation_cache, passed=passed_rules),
         OperationMetrics,
         AuditTrail,  # listed before ErrorCodes so it sees the coded errors (extensions unwind in reverse)
         RefusedExports,  # the same, for an exportCustomerData refused before it ran (gateway/data_export)
