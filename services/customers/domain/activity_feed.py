@@ -38,7 +38,8 @@ def decode_cursor(cursor: str) -> FeedPosition:
         at, _, entry_id = rest.partition("|")
         if kind != "feed" or not entry_id:
             raise ValueError
-        return FeedPosition(datetime.fromisoformat(at), entry_id)
+        when = datetime.fromisoformat(at)
+        return FeedPosition(when if when.tzinfo else when.replace(tzinfo=timezone.utc), entry_id)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationFailed("after is not a cursor from the activity feed", field="after") from exc
 

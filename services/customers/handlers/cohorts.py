@@ -1,10 +1,15 @@
 """Cohort retention by registration month: for each month's sign-ups, the share who bought in each month since."""
-from datetime import datetime
+from datetime import datetime, timezone
 
 from services.customers.domain.stats_periods import calendar_start, months_before
 from services.customers.handlers.deps import Deps, utcnow
 
 MAX_MONTHS = 36
+
+
+def _utc(month: datetime) -> datetime:
+    """Months are worked out as naive UTC (as the database hands them back); answered with their zone."""
+    return month.replace(tzinfo=timezone.utc)
 
 
 def _month_index(month: datetime) -> int:
@@ -27,7 +32,7 @@ async def cohort_table(deps: Deps, months: int, now: datetime | None = None) -> 
         for offset in range(_month_index(this_month) - _month_index(cohort) + 1):
             month = months_before(cohort, -offset)
             count = buyers.get((cohort, month), 0)
-            cells.append({"offset": offset, "month": month, "buyers": count,
+            cells.append({"offset": offset, "month": _utc(month), "buyers": count,
                           "sharePercent": round(count * 100 / size, 1) if size else 0.0})
-        rows.append({"cohort": cohort, "size": size, "months": cells})
+        rows.append({"cohort": _utc(cohort), "size": size, "months": cells})
     return rows

@@ -24,6 +24,14 @@ def _kinds(kinds: tuple[str, ...]) -> dict:
     return {"$regex": f"^(?:{alternatives})$"}
 
 
+def _before(anchor: datetime, step: timedelta | None) -> datetime | None:
+    """anchor - step, or None (no lower bound) for the last step or before year 1."""
+    try:
+        return anchor - step if step is not None else None
+    except OverflowError:
+        return None
+
+
 class ActivityStore:
     def __init__(self, db: AsyncDatabase):
         self.collection = db["activity"]
@@ -78,7 +86,8 @@ class ActivityStore:
                             {"occurredAt": after.occurred_at, "_id": {"$lt": after.entry_id}}]
         anchor = after.occurred_at if after else wanted.until or now or datetime.now(timezone.utc)
         for step in LOOK_BACK:
-            lower = anchor - step if step is not None else None
+            lower = _before(anchor, step)
+            step = step if lower is not None else None  # no bound left: this read goes all the way
             if wanted.since and (lower is None or lower <= wanted.since):
                 lower, step = wanted.since, None  # the filter's own bound: this is the last step
             bounds = {**when, "$gte": lower} if lower is not None else when
