@@ -4,13 +4,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from shared.leased_jobs import DONE, FAILED, QUEUED, RUNNING, LeasedJobs
 from shared.retention import expire_after
 
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+__all__ = ["DONE", "FAILED", "QUEUED", "RUNNING", "CsvJob", "CsvJobStore", "StoredFile"]
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,13 @@ class StoredFile:
 class CsvJobStore:
     def __init__(self, db: AsyncDatabase):
         self.jobs = db["csv_jobs"]
+        self.queue = LeasedJobs(self.jobs)
         self.files = db["csv_files"]
         self.chunks = db["csv_file_chunks"]
         self.problems = db["csv_job_problems"]
 
     async def ensure_indexes(self) -> None:
-        await self.jobs.create_index([("status", ASCENDING), ("runAfter", ASCENDING)])
+        await self.queue.ensure_indexes()
         await self.chunks.create_index([("fileId", ASCENDING), ("seq", ASCENDING)], unique=True)
         await self.problems.create_index([("jobId", ASCENDING), ("line", ASCENDING)])
         # Uploaded and exported files go by themselves once past their expiry (the job record stays).
@@ -104,26 +106,15 @@ class CsvJobStore:
         return CsvJob.from_doc(doc) if doc else None
 
     async def claim(self, owner: str, now: datetime, lease: timedelta) -> CsvJob | None:
-        """Takes the oldest runnable job, or one whose worker stopped renewing its lease."""
-        doc = await self.jobs.find_one_and_update(
-            {"$or": [{"status": QUEUED, "runAfter": {"$lte": now}},
-                     {"status": RUNNING, "leaseUntil": {"$lt": now}}]},
-            {"$set": {"status": RUNNING, "owner": owner, "leaseUntil": now + lease, "updatedAt": now}},
-            sort=[("runAfter", ASCENDING)], return_document=ReturnDocument.AFTER)
+        doc = await self.queue.claim(owner, now, lease)
         return CsvJob.from_doc(doc) if doc else None
 
     async def progress(self, job_id: str, owner: str, changes: dict, session: AsyncClientSession | None = None,
                        inc: dict | None = None) -> bool:
-        """Records progress only while this worker still holds the job, so a lost lease can't double-count."""
-        update: dict = {"$set": changes}
-        if inc:
-            update["$inc"] = inc
-        result = await self.jobs.update_one({"_id": job_id, "owner": owner, "status": RUNNING}, update,
-                                            session=session)
-        return result.matched_count == 1
+        return await self.queue.progress(job_id, owner, changes, session, inc)
 
     async def release(self, job_id: str, owner: str, changes: dict) -> None:
-        await self.jobs.update_one({"_id": job_id, "owner": owner}, {"$set": changes, "$inc": {"attempts": 1}})
+        await self.queue.release(job_id, owner, changes)
 
     # an import's refused rows
     async def add_problems(self, job_id: str, problems: list[dict], session: AsyncClientSession) -> None:

@@ -1,22 +1,25 @@
 """SegmentJobStore: bulk and recompute jobs claimed atomically with a lease, per-customer markers, CSV chunks."""
 from datetime import datetime, timedelta
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+from shared.leased_jobs import DONE, FAILED, QUEUED, RUNNING, LeasedJobs
+
+__all__ = ["DONE", "FAILED", "QUEUED", "RUNNING", "SegmentJobStore"]
 
 
 class SegmentJobStore:
     def __init__(self, db: AsyncDatabase):
         self.jobs = db["segment_jobs"]
+        self.queue = LeasedJobs(self.jobs)
         self.marks = db["segment_job_marks"]
         self.exports = db["segment_exports"]
 
     async def ensure_indexes(self) -> None:
-        await self.jobs.create_index([("status", ASCENDING), ("runAfter", ASCENDING)])
+        await self.queue.ensure_indexes()
         await self.exports.create_index([("jobId", ASCENDING), ("seq", ASCENDING)])
 
     async def add(self, job: dict, session: AsyncClientSession | None = None) -> bool:
@@ -33,25 +36,14 @@ class SegmentJobStore:
         return await self.jobs.find_one({"_id": job_id}, session=session)
 
     async def claim(self, owner: str, now: datetime, lease: timedelta) -> dict | None:
-        """Takes the oldest runnable job, or one whose worker stopped renewing its lease."""
-        return await self.jobs.find_one_and_update(
-            {"$or": [{"status": QUEUED, "runAfter": {"$lte": now}},
-                     {"status": RUNNING, "leaseUntil": {"$lt": now}}]},
-            {"$set": {"status": RUNNING, "owner": owner, "leaseUntil": now + lease, "updatedAt": now}},
-            sort=[("runAfter", ASCENDING)], return_document=ReturnDocument.AFTER)
+        return await self.queue.claim(owner, now, lease)
 
     async def progress(self, job_id: str, owner: str, changes: dict, session: AsyncClientSession | None = None,
                        inc: dict | None = None) -> bool:
-        """Records progress only while this worker still holds the job, so a lost lease can't double-count."""
-        update: dict = {"$set": changes}
-        if inc:
-            update["$inc"] = inc
-        result = await self.jobs.update_one({"_id": job_id, "owner": owner, "status": RUNNING}, update,
-                                            session=session)
-        return result.modified_count == 1
+        return await self.queue.progress(job_id, owner, changes, session, inc)
 
     async def release(self, job_id: str, owner: str, changes: dict) -> None:
-        await self.jobs.update_one({"_id": job_id, "owner": owner}, {"$set": changes, "$inc": {"attempts": 1}})
+        await self.queue.release(job_id, owner, changes)
 
     async def marked(self, job_id: str, customer_ids: list[str], session: AsyncClientSession | None = None) -> set:
         rows = await self.marks.find({"_id": {"$in": [f"{job_id}:{c}" for c in customer_ids]}}, {"_id": 1},
