@@ -44,6 +44,12 @@ class ServiceClient:
             return None
         return response.json()
 
+    async def data_export(self, customer_id: str, headers: dict, timeout: float) -> dict:
+        """This service's whole part of one person's data export: every service answers the same path
+        (GET /customers/{id}/data-export), and the export hands the JSON document on as written."""
+        return await self.request("GET", f"/customers/{path_id(customer_id)}/data-export", headers=headers,
+                                  timeout=timeout)
+
 
 def _error_from(response: httpx.Response, service: str) -> ServiceError:
     try:

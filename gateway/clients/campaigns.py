@@ -58,9 +58,3 @@ class CampaignsClient(ServiceClient):
         found = await self.request("GET", "/messages", params={"customerIds": ",".join(ids), "limit": limit,
                                                                "offset": offset})
         return {cid: ServicePage.parse(page, Message.from_json) for cid, page in found.items()}
-
-    async def data_export(self, customer_id: str, headers: dict, timeout: float) -> dict:
-        """This service's whole part of one person's data export (GET /customers/{id}/data-export), kept as the
-        JSON document it is: the export hands it on as written."""
-        return await self.request("GET", f"/customers/{path_id(customer_id)}/data-export", headers=headers,
-                                  timeout=timeout)

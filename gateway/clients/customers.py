@@ -80,11 +80,6 @@ class CustomersClient(ServiceClient):
         return await self.request("GET", "/activity", params={"customerIds": ",".join(ids), "limit": limit,
                                                               "offset": offset})
 
-    async def data_export(self, customer_id: str, headers: dict, timeout: float) -> dict:
-        """This service's whole part of one person's data export (GET /customers/{id}/data-export)."""
-        return await self.request("GET", f"/customers/{path_id(customer_id)}/data-export", headers=headers,
-                                  timeout=timeout)
-
     async def record_consent(self, customer_id: str, body: dict, headers: dict) -> dict:
         return await self.request("POST", f"/customers/{path_id(customer_id)}/consents", json=body, headers=headers)
 

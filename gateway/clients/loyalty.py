@@ -71,9 +71,3 @@ class LoyaltyClient(ServiceClient):
         found = await self.request("GET", "/loyalty/ledger", params={"customerIds": ",".join(ids), "limit": limit,
                                                                     "offset": offset})
         return {cid: ServicePage.parse(page, LoyaltyLedgerEntry.from_json) for cid, page in found.items()}
-
-    async def data_export(self, customer_id: str, headers: dict, timeout: float) -> dict:
-        """This service's whole part of one person's data export (GET /customers/{id}/data-export), kept as the
-        JSON document it is: the export hands it on as written."""
-        return await self.request("GET", f"/customers/{path_id(customer_id)}/data-export", headers=headers,
-                                  timeout=timeout)
