@@ -110,7 +110,8 @@ async def add_customer(api, campaigns_app, **overrides) -> dict:
     customer = response.json()
     async def known() -> bool:
         return await campaigns_app.state.deps.recipients.get(customer["id"]) is not None
-    await eventually(known, what="recipient read model")
+    # customer.created travels outbox -> broker -> campaigns' consumer: seconds on a loaded 2-core machine.
+    await eventually(known, timeout=30, what="recipient read model")
     return customer
 
 
