@@ -17,7 +17,8 @@ router = APIRouter(tags=["activity"])
 
 
 def _page(found: KeyedPage, limit: int, offset: int) -> Page[ActivityPublic]:
-    return Page(items=[ActivityPublic.from_doc(d) for d in found.items], total=found.total, limit=limit, offset=offset)
+    return Page(items=[ActivityPublic.from_entry(e) for e in found.items], total=found.total, limit=limit,
+                offset=offset)
 
 
 @router.get("/customers/{customer_id}/activity", response_model=Page[ActivityPublic])
@@ -59,5 +60,5 @@ async def shop_feed(deps: DepsDep, limit: Limit = 20, after: Annotated[str | Non
     wanted = checked_filter(parse_kinds(kinds), customer_id, since, until)
     page = await activity_feed.feed_page(deps, wanted, limit, after)
     return Feed(hasMore=page["hasMore"], items=[
-        FeedItem(**ActivityPublic.from_doc(item["entry"]).model_dump(), customerName=item["customerName"],
+        FeedItem(**ActivityPublic.from_entry(item["entry"]).model_dump(), customerName=item["customerName"],
                  cursor=item["cursor"]) for item in page["items"]])

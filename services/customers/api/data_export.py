@@ -35,7 +35,7 @@ async def _orders(deps: Deps, customer: dict) -> list[dict]:
 
 
 async def _timeline(deps: Deps, customer: dict) -> list[dict]:
-    return [ActivityPublic.from_doc(d).model_dump(mode="json", by_alias=True)
+    return [ActivityPublic.from_entry(d).model_dump(mode="json", by_alias=True)
             for d in await deps.activity.all_for_customer(customer["_id"])]
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from pydantic import Field
 
 from services.customers.domain.customers import Address, Communication, Preferences
+from services.customers.domain.records import ActivityEntry
 from services.customers.insights.api.models import InsightsPublic
 from shared.api import PublicModel
 from shared.money import divide_minor, to_units
@@ -136,9 +137,9 @@ class ActivityPublic(PublicModel):
     actor: dict[str, Any] | None = Field(None, description="the staff member or API key behind it; null: the system")
 
     @classmethod
-    def from_doc(cls, doc: dict) -> "ActivityPublic":
-        return cls(id=doc["_id"], customerId=doc["customerId"], type=doc["type"], summary=doc["summary"],
-                   occurredAt=doc["occurredAt"], data=doc.get("data") or {}, actor=doc.get("actor"))
+    def from_entry(cls, entry: ActivityEntry) -> "ActivityPublic":
+        return cls(id=entry.id, customerId=entry.customer_id, type=entry.kind, summary=entry.summary,
+                   occurredAt=entry.occurred_at, data=entry.data, actor=entry.actor)
 
 
 class CustomerStats(PublicModel):

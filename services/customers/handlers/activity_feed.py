@@ -14,7 +14,7 @@ async def feed_page(deps: Deps, wanted: FeedFilter, limit: int, after: str | Non
     """A page of entries after the cursor, the names of their customers read in one query (not one per entry)."""
     position = decode_cursor(after) if after else None
     entries, more = await deps.activity.feed(wanted, limit, position)
-    names = await deps.activity.customer_names(list(dict.fromkeys(e["customerId"] for e in entries)))
-    items = [{"entry": e, "customerName": _name(names.get(e["customerId"])),
-              "cursor": encode_cursor(e["occurredAt"], e["_id"])} for e in entries]
+    names = await deps.activity.customer_names(list(dict.fromkeys(e.customer_id for e in entries)))
+    items = [{"entry": e, "customerName": _name(names.get(e.customer_id)),
+              "cursor": encode_cursor(e.occurred_at, e.id)} for e in entries]
     return {"items": items, "hasMore": more}

@@ -8,6 +8,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.customers.domain.activity_feed import FeedFilter, FeedPosition
+from services.customers.domain.records import ActivityEntry
 from shared.data_export import read_all
 from shared.keyed_pages import KeyedPage, pages_by_key
 
@@ -60,12 +61,14 @@ class ActivityStore:
         return (await self.pages_for_customers([customer_id], limit, offset))[customer_id]
 
     async def pages_for_customers(self, customer_ids: list[str], limit: int, offset: int) -> dict[str, KeyedPage]:
-        """A page of activity, newest first, for each customer id, in one query."""
-        return await pages_by_key(self.collection, "customerId", customer_ids,
-                                  [("occurredAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
+        """A page of activity (ActivityEntry items), newest first, for each customer id, in one query."""
+        pages = await pages_by_key(self.collection, "customerId", customer_ids,
+                                   [("occurredAt", DESCENDING), ("_id", DESCENDING)], limit, offset)
+        return {key: KeyedPage([ActivityEntry.from_doc(d) for d in found.items], found.total)
+                for key, found in pages.items()}
 
     async def feed(self, wanted: FeedFilter, limit: int, after: FeedPosition | None,
-                   now: datetime | None = None) -> tuple[list[dict], bool]:
+                   now: datetime | None = None) -> tuple[list[ActivityEntry], bool]:
         """Entries across all customers, newest first, after the cursor's entry: (up to limit, whether more
         follow). Each query rides an index: (occurredAt, _id), (type, occurredAt, _id) or (customerId, ...).
 
@@ -95,7 +98,7 @@ class ActivityStore:
                 .sort([("occurredAt", DESCENDING), ("_id", DESCENDING)]).limit(limit + 1).to_list()
             if len(docs) > limit or step is None:
                 break
-        return docs[:limit], len(docs) > limit
+        return [ActivityEntry.from_doc(d) for d in docs[:limit]], len(docs) > limit
 
     async def customer_names(self, customer_ids: list[str]) -> dict[str, dict]:
         """Name fields of these customers, in one query (an erased one has none left; a missing one is absent)."""
@@ -103,10 +106,11 @@ class ActivityStore:
                                          projection={"firstName": 1, "lastName": 1, "status": 1}).to_list()
         return {d["_id"]: d for d in docs}
 
-    async def all_for_customer(self, customer_id: str) -> list[dict]:
+    async def all_for_customer(self, customer_id: str) -> list[ActivityEntry]:
         """The customer's whole timeline, newest first, for their data export (bounded: shared.data_export)."""
-        return await read_all(self.collection, {"customerId": customer_id},
+        docs = await read_all(self.collection, {"customerId": customer_id},
                               [("occurredAt", DESCENDING), ("_id", DESCENDING)], what="timeline entries")
+        return [ActivityEntry.from_doc(d) for d in docs]
 
     async def delete_for_customer(self, customer_id: str, session: AsyncClientSession) -> None:
         await self.collection.delete_many({"customerId": customer_id}, session=session)
