@@ -44,6 +44,8 @@ class PassedRules:
     """Which (query text, role, variables) passed the per-request rules, so a page a dashboard polls is not walked
     again on every request. Only passes are kept (a refusal is worked out anew, with fresh errors); bounded LRU."""
 
+    MAX_KEY_CHARS = 16_384
+
     def __init__(self, maxsize: int = 1024):
         self.maxsize = maxsize
         self._passed: OrderedDict[tuple, None] = OrderedDict()
@@ -55,6 +57,8 @@ class PassedRules:
             variables = json.dumps(execution.variables, sort_keys=True) if execution.variables else ""
         except (TypeError, ValueError):
             return None  # variables that don't serialise (an upload): not cached
+        if len(variables) + len(execution.query or "") > PassedRules.MAX_KEY_CHARS:
+            return None  # a bulk mutation's input: seldom repeated, and 1,024 of them would hold a lot of memory
         return (execution.query, getattr(execution, "_provided_operation_name", None),
                 caller.role.value if caller else None, variables)
 

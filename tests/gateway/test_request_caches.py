@@ -26,3 +26,22 @@ async def test_a_document_that_does_not_parse_keeps_its_code_each_time(graphql_a
     for _ in range(2):
         broken = await graphql_as(Role.viewer)("{ customers(first: 1) { totalCount }")
         assert broken["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+def test_a_pass_is_kept_only_for_a_small_request():
+    """A bulk mutation's variables are not kept: 1,024 of them could hold a lot of memory."""
+    from types import SimpleNamespace
+
+    from gateway.request_rules import PassedRules
+
+    def execution(variables: dict) -> SimpleNamespace:
+        return SimpleNamespace(context=SimpleNamespace(caller=None), variables=variables,
+                               query="mutation($rows: [R!]!) { recordOrders(input: $rows) { ok } }")
+
+    small = PassedRules.key(execution({"rows": [{"customerId": "c1"}]}))
+    assert small is not None
+    big = PassedRules.key(execution({"rows": [{"customerId": f"c{i}", "sku": "x" * 40} for i in range(500)]}))
+    assert big is None
+    cache = PassedRules()
+    cache.remember(big)
+    assert not cache.passed(big)
